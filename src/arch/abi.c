@@ -78,8 +78,10 @@ arch_abi_by_audit(uint32_t audit_arch, int32_t nr)
 	for (i = 0; i < arch_abi_count(); i++) {
 		if (abis[i].audit_arch != audit_arch)
 			continue;
-		if (((uint32_t)nr & ARCH_X32_SYSCALL_BIT) != abis[i].nr_flag &&
-		    audit_arch == AUDIT_ARCH_X86_64)
+		/* nr -1 (a skipped call) is no x32 call, as strace reads it */
+		if (audit_arch == AUDIT_ARCH_X86_64 &&
+		    (nr >= 0 && (nr & ARCH_X32_SYSCALL_BIT)) !=
+			    (abis[i].nr_flag != 0))
 			continue;
 		return &abis[i];
 	}
@@ -101,17 +103,42 @@ arch_abi_host(void)
 char *
 arch_syscall_name(const struct arch_abi *abi, int32_t nr)
 {
+	/* libseccomp names its negative pseudo numbers; no call has them */
+	if (nr < 0)
+		return NULL;
 	return seccomp_syscall_resolve_num_arch(abi->scmp_token, nr);
 }
+
+/* How far past nr_base to look for a call libseccomp only multiplexes. */
+#define ARCH_NR_SEARCH 1024
 
 int32_t
 arch_syscall_nr(const struct arch_abi *abi, const char *name)
 {
 	int nr = seccomp_syscall_resolve_name_arch(abi->scmp_token, name);
+	uint32_t i;
 
+	if (nr >= 0)
+		return nr;
 	if (nr == __NR_SCMP_ERROR)
 		return -ENOENT;
-	return nr;
+	/*
+	 * A negative pseudo number: libseccomp 2.5.4 answers the socket and
+	 * IPC calls with socketcall()/ipc() stand-ins even where the ABI has
+	 * the direct call too (i386 since Linux 4.3).  The number-to-name
+	 * table knows the direct numbers, so look there.
+	 */
+	for (i = 0; i < ARCH_NR_SEARCH; i++) {
+		int32_t cand = (int32_t)((abi->nr_base + i) | abi->nr_flag);
+		char *s = seccomp_syscall_resolve_num_arch(abi->scmp_token,
+							   cand);
+		bool same = s && strcmp(s, name) == 0;
+
+		free(s);
+		if (same)
+			return cand;
+	}
+	return -ENOENT;
 }
 
 #if defined(__x86_64__)

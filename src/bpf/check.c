@@ -171,9 +171,15 @@ check_classic(const struct sock_filter *prog, size_t len,
 		case BPF_LD | BPF_H | BPF_ABS:
 		case BPF_LD | BPF_B | BPF_ABS:
 			/*
-			 * Ancillary loads (k >= SKF_AD_OFF) pass here when
-			 * known, but seccomp refuses every k >= 64 anyway.
+			 * mirrors bpf_anc_helper(): only the known ancillary
+			 * offsets pass here.  Seccomp refuses every k >= 64 later
+			 * anyway; this only decides which instruction is blamed.
 			 */
+			if (f->k >= (uint32_t)SKF_AD_OFF &&
+			    (f->k - (uint32_t)SKF_AD_OFF >= SKF_AD_MAX ||
+			     (f->k & 3)))
+				return fail(err, pc, "unknown ancillary load at offset %#x",
+					    f->k);
 			break;
 		default:
 			if (is_cond_jump(f->code) &&

@@ -88,6 +88,7 @@ struct entry {
  * @code: the decoded program.
  * @path_cost: the kernel's MAX_INSNS_PER_PATH charge for the chain up to
  *             and including this filter: the sum of (xlated length + 4).
+ * @n_abis/@abi_arch/@abi_count: copies of the layout's slots.
  * @cache: one bitmap per layout ABI, already intersected with @prev's.
  * @entry: per layout ABI, one entry per nr, or NULL.
  * All fields are written in bpf_filter_new() and only read afterwards, so a
@@ -104,6 +105,10 @@ struct bpf_filter {
 	unsigned int depth;
 	unsigned long path_cost;
 	const struct bpf_cache_layout *layout;
+	/* the layout's arch and nr_count per slot, kept here for the hot path */
+	unsigned int n_abis;
+	uint32_t abi_arch[BPF_CACHE_MAX_ABIS];
+	uint32_t abi_count[BPF_CACHE_MAX_ABIS];
 	uint64_t *cache[BPF_CACHE_MAX_ABIS];
 	struct entry *entry[BPF_CACHE_MAX_ABIS];
 };
@@ -567,16 +572,15 @@ resume:
 	e->x = X;
 }
 
-static int
-layout_index(const struct bpf_cache_layout *layout, uint32_t arch)
+/* The cache and entry slot for a call, or -1 if its ABI has none. */
+static inline int
+abi_slot(const struct bpf_filter *f, uint32_t arch, int32_t nr)
 {
-	size_t i;
+	unsigned int i;
 
-	if (!layout)
-		return -1;
-	for (i = 0; i < layout->n_abis; i++)
-		if (layout->abi[i].audit_arch == arch)
-			return (int)i;
+	for (i = 0; i < f->n_abis; i++)
+		if (f->abi_arch[i] == arch)
+			return (uint32_t)nr < f->abi_count[i] ? (int)i : -1;
 	return -1;
 }
 
@@ -717,6 +721,15 @@ bpf_filter_new(struct bpf_filter *prev, const struct sock_filter *prog,
 	f->len = len;
 	f->flags = flags;
 	f->layout = layout;
+	if (layout) {
+		size_t i;
+
+		f->n_abis = layout->n_abis;
+		for (i = 0; i < layout->n_abis; i++) {
+			f->abi_arch[i] = layout->abi[i].audit_arch;
+			f->abi_count[i] = layout->abi[i].nr_count;
+		}
+	}
 	f->path_cost = (prev ? prev->path_cost : 0) + xlen + CBPF_PATH_PENALTY;
 	f->depth = (prev ? prev->depth : 0) + 1;
 	f->prog = malloc(len * sizeof(*prog));
@@ -798,8 +811,8 @@ bpf_filter_run(const struct bpf_filter *f, const struct seccomp_data *sd)
 	int i;
 
 	if (f->entry[0]) {
-		i = layout_index(f->layout, sd->arch);
-		if (i >= 0 && (uint32_t)sd->nr < f->layout->abi[i].nr_count) {
+		i = abi_slot(f, sd->arch, sd->nr);
+		if (i >= 0) {
 			const struct entry *e = &f->entry[i][(uint32_t)sd->nr];
 
 			if (e->kind == KIND_RET)
@@ -815,11 +828,9 @@ bpf_filter_run(const struct bpf_filter *f, const struct seccomp_data *sd)
 bool
 bpf_filter_cached(const struct bpf_filter *top, uint32_t arch, int32_t nr)
 {
-	int i = layout_index(top->layout, arch);
+	int i = abi_slot(top, arch, nr);
 
-	if (i < 0 || nr < 0 || (uint32_t)nr >= top->layout->abi[i].nr_count)
-		return false;
-	return bit_test(top->cache[i], (uint32_t)nr);
+	return i >= 0 && bit_test(top->cache[i], (uint32_t)nr);
 }
 
 /* mirrors kernel/seccomp.c: seccomp_run_filters() */
