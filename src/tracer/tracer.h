@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Copyright (C) 2026 The sandboxd authors */
+/*
+ * tracer: the ptrace supervisor.
+ *
+ * Sections: syscall injection (below).  The event loop, the task table and
+ * action application join this header as they are written.
+ *
+ * Everything here issues ptrace requests, so it must be called from the
+ * thread that traces the tasks involved.
+ */
+#ifndef SANDBOXD_TRACER_H
+#define SANDBOXD_TRACER_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "arch/arch.h"
+
+/* ==== Syscall injection ==================================================
+ *
+ * Borrow a thread that is stopped at a system call to run calls of our
+ * choosing through the call's own ABI, then put its registers back and
+ * finish the original call: skip it with a return value of our choosing,
+ * or let it run.
+ *
+ * How (reference/ptrace-sandboxes.md section 5): the first call replaces
+ * the stopped call's number and arguments in place and runs to its
+ * syscall-exit stop.  Each further call moves the instruction pointer back
+ * over the syscall instruction and runs it again, through the
+ * syscall-entry stop (and a PTRACE_EVENT_SECCOMP stop, if a filter says
+ * SECCOMP_RET_TRACE for it) to the exit stop.  Every injected call passes
+ * the thread's seccomp filters, so they may refuse it or kill the thread.
+ *
+ * Preconditions for the whole sequence: the thread was attached with
+ * PTRACE_O_TRACESYSGOOD (syscall stops are told apart from SIGTRAP), and
+ * nothing else resumes it or reaps it meanwhile.  Only @tid is waited for
+ * (waitpid(tid, __WALL)), and the wait blocks, so an injected call that
+ * blocks holds up the caller.  Other threads of the same process keep
+ * running; one of them could rewrite the syscall instruction under the
+ * rewound instruction pointer.  Every stop is checked against the call we
+ * expect (number, arguments, ABI, instruction pointer), so such a thread
+ * gets a failed injection (-EPROTO), never a call of its own through our
+ * hands; but if it makes the thread run without stopping, the wait does
+ * not return.  Callers that need more hold the other threads still.
+ *
+ * Injected calls that change registers or the process image (execve,
+ * clone, rt_sigreturn, arch_prctl) are not supported: the saved registers
+ * are written back over their effects.  Nor are calls that raise a signal
+ * in the thread itself: SIGPIPE (use MSG_NOSIGNAL), SIGXFSZ, or SIGSYS
+ * when the thread's own filter says SECCOMP_RET_TRAP (the call then
+ * "returns" the kernel's rollback value).  Such a signal is held like any
+ * other if a later injected call runs into it; otherwise it stays pending
+ * and reaches the thread after the end.
+ */
+
+/* How many suppressed signals one injection can report. */
+#define TRACER_INJECT_MAX_SIGNALS 32
+
+/**
+ * enum tracer_resume - what to do with a thread once we are done with it.
+ * @TRACER_RESUME_NONE: leave it in its ptrace stop; the caller resumes it.
+ * @TRACER_RESUME_CONT: PTRACE_CONT, no signal.
+ * @TRACER_RESUME_SYSCALL: PTRACE_SYSCALL, no signal.
+ */
+enum tracer_resume {
+	TRACER_RESUME_NONE,
+	TRACER_RESUME_CONT,
+	TRACER_RESUME_SYSCALL,
+};
+
+/**
+ * enum tracer_inject_state - where an injection stands.
+ * @TRACER_INJECT_IDLE: not begun, or ended.
+ * @TRACER_INJECT_AT_CALL: in the original call's stop, nothing injected.
+ * @TRACER_INJECT_AT_EXIT: in the exit stop of an injected call.
+ * @TRACER_INJECT_DEAD: the thread died or exec'd; see @wait_status.
+ * @TRACER_INJECT_BROKEN: something unexpected happened.  The thread may hold
+ *	our registers and must not run again: the caller kills it.
+ */
+enum tracer_inject_state {
+	TRACER_INJECT_IDLE,
+	TRACER_INJECT_AT_CALL,
+	TRACER_INJECT_AT_EXIT,
+	TRACER_INJECT_DEAD,
+	TRACER_INJECT_BROKEN,
+};
+
+/**
+ * struct tracer_inject - one thread lent to us for injected calls.
+ * @tid: the thread.
+ * @abi: the ABI of the original call, from the kernel's
+ *	PTRACE_GET_SYSCALL_INFO; injected calls go through it too.
+ * @saved: the thread's registers when the injection began.
+ * @state: see enum tracer_inject_state.
+ * @begin_op: PTRACE_SYSCALL_INFO_SECCOMP or PTRACE_SYSCALL_INFO_ENTRY: the
+ *	stop the injection began in.
+ * @n_calls: injected calls that reached their exit stop.
+ * @signals: signals that reached a signal-delivery stop during the
+ *	injection, in order.  Each was suppressed (the thread was resumed
+ *	without it), so it is lost unless the caller delivers it again after
+ *	the end, for example with tgkill() and PTRACE_SETSIGINFO of this
+ *	siginfo at its signal-delivery stop.  A standard signal already in
+ *	the list is not added again: like a pending one in the kernel
+ *	(kernel/signal.c: legacy_queue()), it is still undelivered.
+ *	A SIGSYS with si_code SYS_SECCOMP here came from the thread's own
+ *	filter refusing an injected call.
+ * @n_signals: entries used in @signals.
+ * @stop_signal: the signal of a group-stop the thread took part in during
+ *	the injection, or 0.  The injection resumed it; the caller puts it
+ *	back into the stop (PTRACE_INTERRUPT, then PTRACE_LISTEN).
+ * @interrupted: a PTRACE_INTERRUPT stop was seen (and resumed).
+ * @have_status: @wait_status holds what ended the injection.
+ * @wait_status: the waitpid() status that ended the injection, which the
+ *	caller handles as if its own wait had returned it for @tid.  In
+ *	state TRACER_INJECT_DEAD: an exit or kill, or a PTRACE_EVENT_EXIT or
+ *	PTRACE_EVENT_EXEC stop in which the thread still waits to be resumed.
+ *	In state TRACER_INJECT_BROKEN: the stop that did not belong.
+ *
+ * Owned by the caller, usually on its stack; holds no resources, so there
+ * is nothing to free.  Only the functions below change it; the caller
+ * reads @signals, @stop_signal, @interrupted and @wait_status.
+ */
+struct tracer_inject {
+	pid_t tid;
+	const struct arch_abi *abi;
+	struct arch_regs saved;
+	enum tracer_inject_state state;
+	int begin_op;
+	unsigned int n_calls;
+	siginfo_t signals[TRACER_INJECT_MAX_SIGNALS];
+	unsigned int n_signals;
+	int stop_signal;
+	bool interrupted;
+	bool have_status;
+	int wait_status;
+};
+
+/**
+ * tracer_inject_begin() - lend a stopped thread to injection.
+ * @tid: a traced thread in a PTRACE_EVENT_SECCOMP stop or a syscall-entry
+ *	stop.
+ * @ret: set up on success only.
+ *
+ * Reads the stop with PTRACE_GET_SYSCALL_INFO (the ABI comes from its
+ * arch) and saves the registers.  Changes nothing in the thread.
+ *
+ * Returns 0; -EINVAL if @tid is in another kind of stop; -EOPNOTSUPP if
+ * this host's register code cannot handle the call's ABI; -EPROTO if the
+ * registers disagree with the kernel's account of the call; -ESRCH if the
+ * thread is gone or not stopped; other -errno from ptrace(2).  On failure
+ * the thread is left as it was.
+ */
+int tracer_inject_begin(pid_t tid, struct tracer_inject *ret);
+
+/**
+ * tracer_inject_call() - run one system call in the thread.
+ * @inj: in state TRACER_INJECT_AT_CALL or TRACER_INJECT_AT_EXIT.
+ * @nr: the call's number in @inj->abi (x32 bit included for x32).
+ * @args: its ARCH_MAX_ARGS arguments (unused ones are ignored).
+ * @ret_val: the call's return value, -errno style, as the kernel's
+ *	PTRACE_GET_SYSCALL_INFO reports it (all 64 bits even for i386);
+ *	written on success only.
+ *
+ * A call the kernel would restart after a signal (-ERESTARTSYS and its
+ * kin) is run again, as restart_syscall(2) for -ERESTART_RESTARTBLOCK,
+ * just as the kernel restarts a call when no handler runs, which is the
+ * case since the signal is suppressed (see @signals).  A call that
+ * returns -EINTR is not retried: its effects may be done.
+ *
+ * Returns 0 with the thread in the call's exit stop (state
+ * TRACER_INJECT_AT_EXIT), or:
+ * -EINVAL: wrong state; nothing happened.
+ * -ESRCH: the thread died or exec'd (state TRACER_INJECT_DEAD; see
+ *	@wait_status).
+ * -EPROTO: a stop that does not belong to the call (state
+ *	TRACER_INJECT_BROKEN).
+ * -EOVERFLOW: more than TRACER_INJECT_MAX_SIGNALS signals to hold (state
+ *	TRACER_INJECT_BROKEN).
+ * Another -errno from ptrace(2) or waitpid(2): state TRACER_INJECT_BROKEN.
+ */
+int tracer_inject_call(struct tracer_inject *inj, int32_t nr,
+		       const uint64_t args[ARCH_MAX_ARGS], int64_t *ret_val);
+
+/**
+ * tracer_inject_end_skip() - put the registers back and complete the
+ * original call without running it: it returns @retval.
+ * @inj: in state TRACER_INJECT_AT_CALL or TRACER_INJECT_AT_EXIT.
+ * @retval: the return value the thread sees (-errno for an error).  Avoid
+ *	-512 to -516, which the kernel may turn into a restart.
+ * @resume: what to do with the thread afterwards.
+ *
+ * All registers get their values from tracer_inject_begin() except the
+ * return register and the syscall number (-1, so a tracer sees the call as
+ * skipped, and the kernel's restart logic stays away).  With nothing
+ * injected this is the plain deny, number -1 and the return register in
+ * one write, and with TRACER_RESUME_SYSCALL an exit stop for the skipped
+ * call follows.  After injected calls the thread is already past an exit
+ * stop, the last injected call's, so with TRACER_RESUME_SYSCALL its next
+ * stop is the entry of its next call.
+ *
+ * Returns 0 (state TRACER_INJECT_IDLE); -EINVAL in another state than the
+ * two above or for an unknown @resume, with nothing done; -ESRCH if the
+ * thread died (state TRACER_INJECT_DEAD); another -errno with state
+ * TRACER_INJECT_BROKEN.
+ */
+int tracer_inject_end_skip(struct tracer_inject *inj, int64_t retval,
+			   enum tracer_resume resume);
+
+/**
+ * tracer_inject_end_restart() - put the registers back and let the
+ * original call run.
+ * @inj: in state TRACER_INJECT_AT_CALL or TRACER_INJECT_AT_EXIT.
+ * @resume: what to do with the thread afterwards.
+ *
+ * With nothing injected, the thread just goes on from its stop and the
+ * call runs (after a seccomp stop, the kernel runs the filters once more
+ * on it, without stopping for SECCOMP_RET_TRACE).  After injected calls
+ * the original call has been replaced, so the registers are written back
+ * with the instruction pointer moved back over the syscall instruction:
+ * the thread issues the call anew, and it passes the syscall-entry stop
+ * and every seccomp filter again, so the caller sees another
+ * PTRACE_EVENT_SECCOMP stop for it, same number, arguments and
+ * instruction pointer, if a filter says SECCOMP_RET_TRACE.
+ *
+ * Returns as tracer_inject_end_skip().
+ */
+int tracer_inject_end_restart(struct tracer_inject *inj,
+			      enum tracer_resume resume);
+
+#endif /* SANDBOXD_TRACER_H */
