@@ -578,7 +578,10 @@ abi_slot(const struct bpf_filter *f, uint32_t arch, int32_t nr)
 {
 	unsigned int i;
 
-	for (i = 0; i < f->n_abis; i++)
+	/* slot 0 is the native ABI, which nearly every call uses */
+	if (f->abi_arch[0] == arch && f->n_abis)
+		return (uint32_t)nr < f->abi_count[0] ? 0 : -1;
+	for (i = 1; i < f->n_abis; i++)
 		if (f->abi_arch[i] == arch)
 			return (uint32_t)nr < f->abi_count[i] ? (int)i : -1;
 	return -1;
@@ -828,8 +831,11 @@ bpf_filter_run(const struct bpf_filter *f, const struct seccomp_data *sd)
 bool
 bpf_filter_cached(const struct bpf_filter *top, uint32_t arch, int32_t nr)
 {
-	int i = abi_slot(top, arch, nr);
+	int i;
 
+	if (top->abi_arch[0] == arch && (uint32_t)nr < top->abi_count[0])
+		return bit_test(top->cache[0], (uint32_t)nr);
+	i = abi_slot(top, arch, nr);
 	return i >= 0 && bit_test(top->cache[i], (uint32_t)nr);
 }
 
