@@ -62,8 +62,8 @@ dump_call(const struct seccomp_data *sd)
 
 /* Index of the first instruction where @a and @b differ, or -1. */
 static long
-prog_diff(const struct sock_filter *a, size_t alen,
-	  const struct sock_filter *b, size_t blen)
+prog_diff(const struct sock_filter *a, size_t alen, const struct sock_filter *b,
+	  size_t blen)
 {
 	size_t i;
 
@@ -102,15 +102,17 @@ fuzz_check_text(const struct sock_filter *prog, size_t len)
 	d = prog_diff(prog, len, back, back_len);
 	if (d >= 0) {
 		dump_prog(prog, len);
-		fuzz_fail("disasm then asm changed instruction %ld (%zu in, %zu out):\n%s",
-			  d, len, back_len, text);
+		fuzz_fail(
+		    "disasm then asm changed instruction %ld (%zu in, %zu out):\n%s",
+		    d, len, back_len, text);
 	}
 	r = bpf_text_disasm(back, back_len, &text2);
 	if (r == -ENOMEM)
 		goto out;
 	if (r != 0 || !text2 || strcmp(text, text2) != 0)
-		fuzz_fail("disassembling the same program twice differs:\n%s\n---\n%s",
-			  text, text2 ? text2 : "(null)");
+		fuzz_fail(
+		    "disassembling the same program twice differs:\n%s\n---\n%s",
+		    text, text2 ? text2 : "(null)");
 out:
 	free(text);
 	free(text2);
@@ -133,7 +135,8 @@ forced(const struct bpf_cache_layout *lay, const struct seccomp_data *sd)
 	for (i = 0; i < lay->n_abis; i++) {
 		const struct bpf_cache_abi *a = &lay->abi[i];
 
-		if (a->audit_arch != sd->arch || (uint32_t)sd->nr >= a->nr_count)
+		if (a->audit_arch != sd->arch ||
+		    (uint32_t)sd->nr >= a->nr_count)
 			continue;
 		for (j = 0; j < a->n_forced; j++)
 			if (a->forced[j] == (uint32_t)sd->nr)
@@ -173,7 +176,9 @@ calls_derive(const struct sock_filter *prog, size_t len, const uint8_t *seed,
 	     size_t seed_len, const struct bpf_cache_layout *lay,
 	     const struct arch_abi *other, struct calls *c)
 {
-	struct { uint32_t off, k; } pair[MAX_PAIRS];
+	struct {
+		uint32_t off, k;
+	} pair[MAX_PAIRS];
 	struct seccomp_data base, *sd;
 	size_t i, j, npair = 0;
 	uint32_t last_off = 0;
@@ -211,8 +216,9 @@ calls_derive(const struct sock_filter *prog, size_t len, const uint8_t *seed,
 		if (code == (BPF_LD | BPF_W | BPF_ABS)) {
 			last_off = prog[i].k;
 			have_off = true;
-		} else if (BPF_CLASS(code) == BPF_JMP && BPF_OP(code) != BPF_JA &&
-			   BPF_SRC(code) == BPF_K && have_off) {
+		} else if (BPF_CLASS(code) == BPF_JMP &&
+			   BPF_OP(code) != BPF_JA && BPF_SRC(code) == BPF_K &&
+			   have_off) {
 			pair[npair].off = last_off;
 			pair[npair].k = prog[i].k;
 			npair++;
@@ -269,23 +275,29 @@ check_call(const struct sock_filter *prog, size_t len,
 	if ((got = bpf_filter_run(f1, sd)) != naive) {
 		dump_prog(prog, len);
 		dump_call(sd);
-		fuzz_fail("bpf_filter_run() = 0x%08x, bpf_prog_run_naive() = 0x%08x",
-			  got, naive);
+		fuzz_fail(
+		    "bpf_filter_run() = 0x%08x, bpf_prog_run_naive() = 0x%08x",
+		    got, naive);
 	}
 	if ((got = bpf_filter_run(f2, sd)) != naive) {
 		dump_prog(prog, len);
 		dump_call(sd);
-		fuzz_fail("bpf_filter_run() on the stacked copy = 0x%08x, naive = 0x%08x",
-			  got, naive);
+		fuzz_fail(
+		    "bpf_filter_run() on the stacked copy = 0x%08x, naive = 0x%08x",
+		    got, naive);
 	}
 	want = chain_ref(naive);
 	got = bpf_chain_run(f2, sd, &m);
 	if (got != want || m != (lower(naive, SECCOMP_RET_ALLOW) ? f2 : NULL)) {
 		dump_prog(prog, len);
 		dump_call(sd);
-		fuzz_fail("bpf_chain_run() = 0x%08x (match %s), want 0x%08x (naive 0x%08x)",
-			  got, m == f2 ? "top" : m == f1 ? "bottom" : "none",
-			  want, naive);
+		fuzz_fail(
+		    "bpf_chain_run() = 0x%08x (match %s), want 0x%08x (naive 0x%08x)",
+		    got,
+		    m == f2   ? "top"
+		    : m == f1 ? "bottom"
+			      : "none",
+		    want, naive);
 	}
 	if (forced(lay, sd)) {
 		want = SECCOMP_RET_ALLOW;
@@ -297,23 +309,26 @@ check_call(const struct sock_filter *prog, size_t len,
 	if (got != want) {
 		dump_prog(prog, len);
 		dump_call(sd);
-		fuzz_fail("bpf_chain_eval() = 0x%08x, want 0x%08x (naive 0x%08x)",
-			  got, want, naive);
+		fuzz_fail(
+		    "bpf_chain_eval() = 0x%08x, want 0x%08x (naive 0x%08x)",
+		    got, want, naive);
 	}
 	if (!forced(lay, sd) && naive != SECCOMP_RET_ALLOW &&
 	    (bpf_filter_cached(f1, sd->arch, sd->nr) ||
 	     bpf_filter_cached(f2, sd->arch, sd->nr))) {
 		dump_prog(prog, len);
 		dump_call(sd);
-		fuzz_fail("the action cache allows nr %d of arch 0x%08x, but the filter returns 0x%08x",
-			  sd->nr, sd->arch, naive);
+		fuzz_fail(
+		    "the action cache allows nr %d of arch 0x%08x, but the filter returns 0x%08x",
+		    sd->nr, sd->arch, naive);
 	}
 	if (naive != SECCOMP_RET_ALLOW && sd->nr >= 0 &&
 	    bpf_prog_const_allow(prog, len, sd->arch, (uint32_t)sd->nr)) {
 		dump_prog(prog, len);
 		dump_call(sd);
-		fuzz_fail("bpf_prog_const_allow() is true, but the filter returns 0x%08x",
-			  naive);
+		fuzz_fail(
+		    "bpf_prog_const_allow() is true, but the filter returns 0x%08x",
+		    naive);
 	}
 }
 
@@ -340,8 +355,9 @@ check_other(const struct sock_filter *prog, size_t len,
 	    bpf_filter_cached(f, sd.arch, sd.nr)) {
 		dump_prog(prog, len);
 		dump_call(&sd);
-		fuzz_fail("the %s action cache allows nr %d, but the filter returns 0x%08x",
-			  abi->name, sd.nr, naive);
+		fuzz_fail(
+		    "the %s action cache allows nr %d, but the filter returns 0x%08x",
+		    abi->name, sd.nr, naive);
 	}
 }
 
@@ -363,21 +379,24 @@ fuzz_check_engine(const struct sock_filter *prog, size_t len,
 	if (rc != 0 && rc != -EINVAL)
 		fuzz_fail("bpf_prog_check() returned %d", rc);
 	if (rc != 0 && (!err.msg[0] || !memchr(err.msg, 0, sizeof(err.msg))))
-		fuzz_fail("bpf_prog_check() refused a program without a reason");
+		fuzz_fail(
+		    "bpf_prog_check() refused a program without a reason");
 
 	r = bpf_filter_new(NULL, prog, len, lay, 0, &f1, NULL);
 	if (rc != 0) {
 		if (r != -EINVAL)
-			fuzz_fail("bpf_prog_check() refused, bpf_filter_new() returned %d",
-				  r);
+			fuzz_fail(
+			    "bpf_prog_check() refused, bpf_filter_new() returned %d",
+			    r);
 		return;
 	}
 	if (r == -ENOMEM)
 		return;
 	if (r != 0) {
 		dump_prog(prog, len);
-		fuzz_fail("bpf_prog_check() accepted, bpf_filter_new() returned %d",
-			  r);
+		fuzz_fail(
+		    "bpf_prog_check() accepted, bpf_filter_new() returned %d",
+		    r);
 	}
 	(void)bpf_prog_xlated_len(prog, len);
 
@@ -395,7 +414,8 @@ fuzz_check_engine(const struct sock_filter *prog, size_t len,
 	arch_cache_layout_for(other, &other_lay);
 	r = bpf_filter_new(NULL, prog, len, &other_lay, 0, &fo, NULL);
 	if (r != 0 && r != -ENOMEM)
-		fuzz_fail("bpf_filter_new() for %s returned %d", other->name, r);
+		fuzz_fail("bpf_filter_new() for %s returned %d", other->name,
+			  r);
 
 	calls = malloc(sizeof(*calls));
 	if (!calls)

@@ -25,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /** fuzz_fail() - print what went wrong and abort(). */
 void fuzz_fail(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2), noreturn));
+    __attribute__((format(printf, 1, 2), noreturn));
 
 /**
  * fuzz_check_text() - bpf_text_disasm() then bpf_text_asm() must give back

@@ -27,9 +27,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (r == -EINVAL) {
 		if (err.line < 1 || err.col < 1 || !err.msg[0] ||
 		    !memchr(err.msg, 0, sizeof(err.msg)))
-			fuzz_fail("bpf_text_asm() error without a place or reason: %u:%u: \"%.*s\"",
-				  err.line, err.col, (int)sizeof(err.msg),
-				  err.msg);
+			fuzz_fail(
+			    "bpf_text_asm() error without a place or reason: %u:%u: \"%.*s\"",
+			    err.line, err.col, (int)sizeof(err.msg), err.msg);
 		free(prog);
 		return 0;
 	}

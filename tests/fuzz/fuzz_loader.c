@@ -30,7 +30,8 @@ one_order(const uint8_t *data, size_t size, bool swap)
 			fuzz_fail("bpf_prog_from_bytes() took %zu bytes: %d",
 				  size, r);
 		if (!err.msg[0])
-			fuzz_fail("bpf_prog_from_bytes() failed without a reason");
+			fuzz_fail(
+			    "bpf_prog_from_bytes() failed without a reason");
 		free(prog);
 		prog = NULL;
 		/* go on with the whole records */
@@ -42,8 +43,9 @@ one_order(const uint8_t *data, size_t size, bool swap)
 		fuzz_fail("bpf_prog_from_bytes() of %zu bytes returned %d",
 			  whole, r);
 	if (len != whole / sizeof(struct sock_filter))
-		fuzz_fail("bpf_prog_from_bytes() gave %zu records for %zu bytes",
-			  len, whole);
+		fuzz_fail(
+		    "bpf_prog_from_bytes() gave %zu records for %zu bytes", len,
+		    whole);
 	if (!swap && len && memcmp(prog, data, whole) != 0)
 		fuzz_fail("bpf_prog_from_bytes() changed host-order records");
 
@@ -52,7 +54,8 @@ one_order(const uint8_t *data, size_t size, bool swap)
 	if (whole != size)
 		fuzz_check_engine(prog, len, data + whole, size - whole);
 	else
-		fuzz_check_engine(prog, len, data + (whole >= 64 ? whole - 64 : 0),
+		fuzz_check_engine(prog, len,
+				  data + (whole >= 64 ? whole - 64 : 0),
 				  whole >= 64 ? 64 : whole);
 	free(prog);
 }

@@ -255,15 +255,16 @@ get_kit() {
 
 # --- making the harness affordable ------------------------------------
 
-# libseccomp's tests/regression forks about 27 processes per case (seq
+# libseccomp's tests/regression starts about 27 processes per case (seq
 # through ./miniseq at every loop level, printf in command substitutions
-# for log lines, the test program rerun to print the same filter again)
-# and about 45 per fuzz case (dd|md5sum|awk|head for each random value).
-# Where a fork costs milliseconds that is well over half an hour.
-# fast_harness edits those spots in the scratch copy so the same values
-# come without new processes.  Which cases run, the simulator's command
-# line and input bytes, and how results are judged are untouched.  If the
-# text is not exactly 2.5.4's, the harness runs as shipped.
+# for log lines, the test program rerun to print the same filter again),
+# about 45 per fuzz case (dd|md5sum|awk|head for each random value) and
+# some 30 per line of a .tests file (echo|sed|grep to trim and match it).
+# Where a fork costs milliseconds that is most of an hour.  fast_harness
+# edits those spots in the scratch copy so the same values come without
+# new processes.  Which cases run, the simulator's command line and input
+# bytes, and how results are judged are untouched.  If the text is not
+# exactly 2.5.4's, the harness runs as shipped.
 
 fast_prelude() {
 	cat <<'EOF'
@@ -282,23 +283,81 @@ function sbx_seq() {
 		sbx_seq_out=($(get_seq "$1" "$2"))
 	fi
 }
+# get_range without a fork: field $1 of a lo-hi range, or the value.
+function sbx_range() {
+	if [[ $2 =~ ^[0-9a-fA-Fx]+-[0-9a-fA-Fx]+$ ]]; then
+		if [[ $1 == 1 ]]; then
+			sbx_rv=${2%%-*}
+		else
+			sbx_rv=${2#*-}
+		fi
+	else
+		sbx_rv=$2
+	fi
+}
 # generate_test_num without a fork: the same format, into $sbx_tn.
 function sbx_test_num() {
 	printf -v sbx_tn '%s%%%%%03d-%05d' "$1" $2 $3
 }
-# generate_random_data without dd, md5sum, awk and head: 1 to 16 (8 on
-# other than x86_64) random lowercase hex digits, as before.
-function generate_random_data() {
-	local rcount i rdata=
-	if [[ $arch == "x86_64" ]]; then
-		rcount=$(((SRANDOM % 16) + 1))
-	else
-		rcount=$(((SRANDOM % 8) + 1))
+# grep -w WORD on each line of STRING, without grep.
+function sbx_grep_w() {
+	[[ $1 =~ (^|[^[:alnum:]_])"$2"([^[:alnum:]_]|$) ]]
+}
+# grep -v -w WORD: some line of STRING lacks WORD.
+function sbx_grep_vw() {
+	local l
+	while IFS= read -r l; do
+		sbx_grep_w "$l" "$2" || return 0
+	done <<<"$1"
+	return 1
+}
+function match_csv_word {
+	[[ -z $1 || -z $2 ]] && return 1
+	sbx_grep_w "${1//,/ }" "$2" && echo "${1//,/ }"
+}
+# The whitespace, comment and blank-line stripping of a line, in place.
+function sbx_trim_line() {
+	line=${line#"${line%%[!$'\t' ]*}"}
+	line=${line%"${line##*[!$'\t' ]}"}
+	[[ $line == \#* ]] && line=
+}
+function sbx_words() {
+	sbx_w="$*"
+}
+function sbx_status() {
+	return $1
+}
+# scmp_sys_resolver, asked once per architecture and name.
+declare -A sbx_res_cache
+function sbx_resolve() {
+	local key="$1 $2"
+	if [[ -n ${sbx_res_cache[$key]+set} ]]; then
+		sbx_res=${sbx_res_cache[$key]}
+		sbx_rc=0
+		return
 	fi
-	for ((i = 0; i < rcount; i++)); do
-		printf -v rdata '%s%x' "$rdata" $((SRANDOM % 16))
+	sbx_res=$($GLBL_SYS_RESOLVER -a $1 -t $2)
+	sbx_rc=$?
+	((sbx_rc == 0)) && sbx_res_cache[$key]=$sbx_res
+}
+# generate_random_data without dd, md5sum, awk and head, and without a
+# subshell per value: seven values of 1 to 16 (8 on other than x86_64)
+# random lowercase hex digits into sbx_rd[0..6].
+function sbx_random7() {
+	local rcount i j rdata
+	sbx_rd=()
+	for ((j = 0; j < 7; j++)); do
+		if [[ $arch == "x86_64" ]]; then
+			rcount=$(((SRANDOM % 16) + 1))
+		else
+			rcount=$(((SRANDOM % 8) + 1))
+		fi
+		rdata=
+		for ((i = 0; i < rcount; i++)); do
+			printf -v rdata '%s%x' "$rdata" $((SRANDOM % 16))
+		done
+		sbx_rd+=("$rdata")
 	done
-	echo "$rdata"
 }
 # A test program prints the same filter every time.  Run it for real
 # until two runs agree, then write those bytes to the same fd itself.
@@ -336,13 +395,27 @@ count_re() {
 fast_edits() {
 	cat <<'EOF'
 ^([[:space:]]*)for ([a-z0-9_]+) in \$\(get_seq ([^)]*)\); do$	\1sbx_seq \3; for \2 in "${sbx_seq_out[@]}"; do	8
+^([[:space:]]*)([a-z_]+(\[\$arg_i\])?)=\$\(get_range (\$[A-Z]+) ("[^"]*")\)$	\1sbx_range \4 \5; \2=$sbx_rv	4
 ^([[:space:]]*)local testdata=\$\(printf (.*)\)$	\1local testdata; printf -v testdata \2	2
 ^([[:space:]]*)testdata\+=\$\(printf (.*)\)$	\1printf -v sbx_td \2; testdata+=$sbx_td	16
 ^([[:space:]]*)local testnumstr=\$\(generate_test_num ([^)]*)\)$	\1sbx_test_num \2; local testnumstr=$sbx_tn	2
 ^([[:space:]]*)local testnumstr=\$\(generate_test_num ([^)]*) \\$	\1sbx_test_num \2 \\	1
 ^([[:space:]]*)\$subtestnum\)$	\1$subtestnum; local testnumstr=$sbx_tn	1
 ^([[:space:]]*)run_test_command "\$testnumstr" "\./\$testname" "-b" 4 ""$	\1sbx_run_test_program "$testnumstr" "./$testname" "-b" 4 ""	2
-^function generate_random_data\(\) \{$	function sbx_shipped_generate_random_data() {	1
+^([[:space:]]*)local sys=\$\(generate_random_data\)$	\1sbx_random7; local sys=${sbx_rd[6]}	1
+^([[:space:]]*)local -a arg=\(\$\(generate_random_data\) \$\(generate_random_data\) \\$	\1local -a arg=(${sbx_rd[0]} ${sbx_rd[1]} \\	1
+^([[:space:]]*)\$\(generate_random_data\) \$\(generate_random_data\) \\$	\1${sbx_rd[2]} ${sbx_rd[3]} \\	1
+^([[:space:]]*)\$\(generate_random_data\) \$\(generate_random_data\)\)$	\1${sbx_rd[4]} ${sbx_rd[5]})	1
+^function match_csv_word\(\) \{$	function sbx_shipped_match_csv_word() {	1
+^([[:space:]]*)line=\$\(echo "\$line" \| \\$	\1sbx_trim_line \\	1
+^([[:space:]]*)sed -e 's/\^\[\\t \]\*//;s/\[\\t \]\*\$//;' \| \\$	\1\\	1
+^([[:space:]]*)sed -e '/\^\[#\]\.\*\$/d;/\^\$/d'\)$	\1	1
+^([[:space:]]*)for arch_i in \$\(echo \$testarch \| sed -e 's/,/ /g'\); do$	\1for arch_i in ${testarch//,/ }; do	1
+^([[:space:]]*)if echo "(\$GLBL_ARCH_[A-Z0-9_]+)" \| grep -qw "\$arch"; then$	\1if sbx_grep_w "\2" "$arch"; then	4
+^([[:space:]]*)if echo "\$simarch_avoid" \| grep -q -v -w "\$arch_i"; then$	\1if sbx_grep_vw "$simarch_avoid" "$arch_i"; then	1
+^([[:space:]]*)simarch_list=\$\(echo \$simarch_list \| sed -e 's/  / /g;s/\^ //;'\)$	\1sbx_words $simarch_list; simarch_list=$sbx_w	1
+^([[:space:]]*)(low|high)_syscall=\$\(\$GLBL_SYS_RESOLVER -a \$simarch -t \\$	\1sbx_resolve $simarch \\	2
+^([[:space:]]*)\$(low|high)_syscall\)$	\1$\2_syscall; \2_syscall=$sbx_res; sbx_status $sbx_rc	2
 EOF
 }
 
@@ -364,10 +437,11 @@ fast_harness() {
 	fast_prelude >"$scratch/prelude"
 	sed -E -i -e '1r '"$scratch/prelude" "${args[@]}" "$h" ||
 		die "cannot edit $h"
-	# Left of the forking forms: get_seq's fallback in sbx_seq, and
-	# generate_test_num for the lines that are skipped or fail early.
-	[ "$(count_re "$h" '\$\(get_seq|testdata(\+)?=\$\(printf')" -eq 1 ] &&
-		[ "$(count_re "$h" '\$\(generate_test_num')" -eq 3 ] &&
+	# Every edited line must be gone.
+	while IFS=$'\t' read -r re rep want; do
+		[ "$(count_re "$h" "$re")" -eq 0 ] || die "editing $h went wrong"
+	done < <(fast_edits)
+	[ "$(count_re "$h" '\$\(generate_random_data')" -eq 0 ] &&
 		bash -n "$h" || die "editing $h went wrong"
 }
 
