@@ -25,7 +25,7 @@ for a in "$@"; do
 	case "$a" in
 	--minimize) minimize=yes ;;
 	-h | --help)
-		sed -n '4,19s/^# \{0,1\}//p' "$0"
+		sed -n '5,18s/^# \{0,1\}//p' "$0"
 		exit 0
 		;;
 	*[!0-9]* | '')

@@ -271,6 +271,8 @@ check_call(const struct sock_filter *prog, size_t len,
 	if (act == BPF_ACT_ERRNO && bpf_ret_errno(naive) > CBPF_MAX_ERRNO)
 		fuzz_fail("bpf_ret_errno(0x%08x) = %u", naive,
 			  bpf_ret_errno(naive));
+	if (!bpf_ret_known(naive) && act != BPF_ACT_KILL_PROCESS)
+		fuzz_fail("unknown action 0x%08x is not KILL_PROCESS", naive);
 
 	if ((got = bpf_filter_run(f1, sd)) != naive) {
 		dump_prog(prog, len);
@@ -339,10 +341,19 @@ check_other(const struct sock_filter *prog, size_t len,
 	    const struct bpf_cache_layout *lay,
 	    const struct seccomp_data *sd_in)
 {
-	struct seccomp_data sd = *sd_in;
+	struct seccomp_data sd = *sd_in, back, twice;
 	uint32_t naive, got;
 
 	sd.arch = abi->audit_arch;
+	/* the call as a target of that ABI's byte order lays it out */
+	back = sd;
+	bpf_data_set_byteorder(&sd, abi->big_endian);
+	if (sd.nr != back.nr || sd.arch != back.arch)
+		fuzz_fail("bpf_data_set_byteorder() changed nr or arch");
+	twice = sd;
+	bpf_data_set_byteorder(&twice, abi->big_endian);
+	if (memcmp(&twice, &back, sizeof(back)) != 0)
+		fuzz_fail("bpf_data_set_byteorder() twice is not the identity");
 	naive = bpf_prog_run_naive(prog, len, &sd, NULL);
 	got = bpf_filter_run(f, &sd);
 	if (got != naive) {
@@ -399,6 +410,14 @@ fuzz_check_engine(const struct sock_filter *prog, size_t len,
 		    r);
 	}
 	(void)bpf_prog_xlated_len(prog, len);
+	{
+		size_t flen = 0;
+		const struct sock_filter *fp = bpf_filter_prog(f1, &flen);
+
+		if (flen != len || memcmp(fp, prog, len * sizeof(*prog)) != 0)
+			fuzz_fail(
+			    "bpf_filter_prog() differs from the program given");
+	}
 
 	r = bpf_filter_new(f1, prog, len, lay, 7, &f2, &err);
 	if (r == -ENOMEM)
@@ -412,6 +431,10 @@ fuzz_check_engine(const struct sock_filter *prog, size_t len,
 
 	other = arch_abi_at((seed_len ? seed[0] : 0) % arch_abi_count());
 	arch_cache_layout_for(other, &other_lay);
+	r = bpf_filter_new(f1, prog, len, &other_lay, 0, &fo, NULL);
+	if (r != -EINVAL)
+		fuzz_fail("stacking on a chain of another layout returned %d",
+			  r);
 	r = bpf_filter_new(NULL, prog, len, &other_lay, 0, &fo, NULL);
 	if (r != 0 && r != -ENOMEM)
 		fuzz_fail("bpf_filter_new() for %s returned %d", other->name,
