@@ -22,6 +22,7 @@
 
 #include "arch/arch.h"
 #include "bpf/bpf.h"
+#include "policy/policy.h"
 
 #define EXIT_INVALID 1
 #define EXIT_USAGE   2
@@ -91,105 +92,6 @@ display_name(const char *path)
 	return strcmp(path, "-") == 0 ? "<stdin>" : path;
 }
 
-/*
- * Reads @path whole ("-" is standard input), or refuses with -EFBIG once
- * it has seen more than @max bytes, so a huge file costs no more memory
- * than that.  Caller frees *@ret.  Returns 0 or -errno.
- */
-static int
-read_file(const char *path, size_t max, char **ret, size_t *ret_size)
-{
-	size_t len = 0, cap = max + 1 < 65536 ? max + 1 : 65536;
-	char *buf = NULL, *p;
-	int fd = STDIN_FILENO, r;
-	ssize_t n;
-
-	if (strcmp(path, "-") != 0) {
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			return -errno;
-	}
-	buf = malloc(cap);
-	if (!buf) {
-		r = -ENOMEM;
-		goto out;
-	}
-	for (;;) {
-		if (len == cap) {
-			if (cap > max) {
-				r = -EFBIG;
-				goto out;
-			}
-			cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
-			p = realloc(buf, cap);
-			if (!p) {
-				r = -ENOMEM;
-				goto out;
-			}
-			buf = p;
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			r = -errno;
-			goto out;
-		}
-		if (n == 0)
-			break;
-		len += n;
-	}
-	if (len > max) {
-		r = -EFBIG;
-		goto out;
-	}
-	*ret = buf;
-	*ret_size = len;
-	buf = NULL;
-	r = 0;
-out:
-	free(buf);
-	if (fd != STDIN_FILENO)
-		close(fd);
-	return r;
-}
-
-/*
- * Reads a raw filter of at most @max_insns records, swapping each record's
- * byte order when @swap.  Returns 0; -EINVAL when the file is not a
- * filter image, with @msg saying why; or -errno when it could not be read.
- */
-static int
-load_prog(const char *path, size_t max_insns, bool swap,
-	  struct sock_filter **ret, size_t *ret_len, char *msg, size_t msgsz)
-{
-	struct bpf_error err;
-	char *buf = NULL;
-	size_t size;
-	int r;
-
-	r = read_file(path, (max_insns + 1) * sizeof(struct sock_filter), &buf,
-		      &size);
-	if (r == -EFBIG ||
-	    (r == 0 && size > max_insns * sizeof(struct sock_filter) &&
-	     size % sizeof(struct sock_filter) == 0)) {
-		snprintf(msg, msgsz, "program has more than %zu instructions",
-			 max_insns);
-		r = -EINVAL;
-		goto out;
-	}
-	if (r < 0) {
-		snprintf(msg, msgsz, "%s", strerror(-r));
-		goto out;
-	}
-	r = bpf_prog_from_bytes(buf, size, swap, ret, ret_len, &err);
-	if (r < 0)
-		snprintf(msg, msgsz, "%s", err.msg);
-out:
-	free(buf);
-	return r;
-}
-
 /* "insn N: " only where the validator's index means an instruction. */
 static void
 format_check_error(char *buf, size_t size, size_t len,
@@ -222,8 +124,8 @@ build_chain(char **files, size_t n_files, bool swap,
 	for (i = 0; i < n_files; i++) {
 		const char *name = display_name(files[i]);
 
-		r = load_prog(files[i], CBPF_MAXINSNS, swap, &prog, &len, why,
-			      sizeof(why));
+		r = policy_load_raw(files[i], CBPF_MAXINSNS, swap, &prog, &len,
+				    why, sizeof(why));
 		if (r < 0) {
 			snprintf(msg, msgsz, "%s: %s", name, why);
 			goto out;
@@ -309,8 +211,8 @@ cmd_check(int argc, char **argv)
 		char why[200];
 		size_t len;
 
-		if (load_prog(argv[i], CBPF_MAXINSNS, false, &prog, &len, why,
-			      sizeof(why)) < 0) {
+		if (policy_load_raw(argv[i], CBPF_MAXINSNS, false, &prog, &len,
+				    why, sizeof(why)) < 0) {
 			fprintf(stderr, "%s: %s\n", name, why);
 			status = EXIT_INVALID;
 			continue;
@@ -585,8 +487,8 @@ cmd_disasm(int argc, char **argv)
 		      optind == argc ? "no FILE given" : "one FILE at a time");
 		goto usage;
 	}
-	if (load_prog(argv[optind], DISASM_MAX_INSNS, false, &prog, &len, why,
-		      sizeof(why)) < 0) {
+	if (policy_load_raw(argv[optind], DISASM_MAX_INSNS, false, &prog, &len,
+			    why, sizeof(why)) < 0) {
 		fprintf(stderr, "%s: %s\n", display_name(argv[optind]), why);
 		goto out;
 	}
@@ -685,7 +587,7 @@ cmd_asm(int argc, char **argv)
 		goto usage;
 	}
 	src_name = display_name(argv[optind]);
-	r = read_file(argv[optind], ASM_MAX_BYTES, &text, &size);
+	r = policy_read_file(argv[optind], ASM_MAX_BYTES, &text, &size);
 	if (r == -EFBIG) {
 		fprintf(stderr, "%s: larger than %u bytes\n", src_name,
 			ASM_MAX_BYTES);

@@ -81,7 +81,7 @@ arch_abi_by_audit(uint32_t audit_arch, int32_t nr)
 		/* nr -1 (a skipped call) is no x32 call, as strace reads it */
 		if (audit_arch == AUDIT_ARCH_X86_64 &&
 		    (nr >= 0 && (nr & ARCH_X32_SYSCALL_BIT)) !=
-			    (abis[i].nr_flag != 0))
+			(abis[i].nr_flag != 0))
 			continue;
 		return &abis[i];
 	}
@@ -130,8 +130,8 @@ arch_syscall_nr(const struct arch_abi *abi, const char *name)
 	 */
 	for (i = 0; i < ARCH_NR_SEARCH; i++) {
 		int32_t cand = (int32_t)((abi->nr_base + i) | abi->nr_flag);
-		char *s = seccomp_syscall_resolve_num_arch(abi->scmp_token,
-							   cand);
+		char *s =
+		    seccomp_syscall_resolve_num_arch(abi->scmp_token, cand);
 		bool same = s && strcmp(s, name) == 0;
 
 		free(s);
@@ -183,4 +183,29 @@ arch_cache_layout_for(const struct arch_abi *abi, struct bpf_cache_layout *ret)
 			ret->abi[0].forced = host_layout.abi[i].forced;
 			ret->abi[0].n_forced = host_layout.abi[i].n_forced;
 		}
+}
+
+bool
+arch_strict_allows(const struct arch_abi *abi, int32_t nr)
+{
+	static const char *const names[] = { "read", "write", "exit" };
+	const char *ret_name;
+	size_t i;
+
+	if (abi->nr_flag != 0)
+		return false;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (nr == arch_syscall_nr(abi, names[i]))
+			return true;
+	/* compat tasks return from signals through the old sigreturn */
+	ret_name = abi->bits == 32 ? "sigreturn" : "rt_sigreturn";
+	return nr == arch_syscall_nr(abi, ret_name);
+}
+
+int32_t
+arch_harmless_nr(const struct arch_abi *abi)
+{
+	int32_t nr = arch_syscall_nr(abi, "getpid");
+
+	return nr < 0 ? -1 : nr;
 }

@@ -89,6 +89,22 @@ const struct bpf_cache_layout *arch_cache_layout_host(void);
 void arch_cache_layout_for(const struct arch_abi *abi,
 			   struct bpf_cache_layout *ret);
 
+/**
+ * arch_strict_allows() - whether seccomp mode 1 (SECCOMP_MODE_STRICT) lets
+ * call @nr of @abi through: read, write, exit and the ABI's signal return
+ * (mirrors kernel/seccomp.c: __secure_computing_strict()).  32-bit ABIs
+ * get the kernel's compat set, with sigreturn.  x32 numbers never match:
+ * they keep bit 30, which neither set has.
+ */
+bool arch_strict_allows(const struct arch_abi *abi, int32_t nr);
+
+/**
+ * arch_harmless_nr() - a call of @abi that has no effect and cannot fail
+ * (getpid), for turning a refused call into something that runs without
+ * harm when the result is set at its exit stop.  -1 if @abi has none.
+ */
+int32_t arch_harmless_nr(const struct arch_abi *abi);
+
 /*
  * ---- Host register access ----
  *
@@ -250,6 +266,12 @@ void arch_set_return(struct arch_regs *regs, const struct arch_abi *abi,
  * kernel moves it to the vDSO's int $0x80 landing pad.  Valid in any stop.
  */
 uint64_t arch_get_ip(const struct arch_regs *regs);
+
+/**
+ * arch_get_sp() - the stack pointer (the low 32 bits in a 32-bit layout).
+ * Valid in any stop.
+ */
+uint64_t arch_get_sp(const struct arch_regs *regs);
 
 /** arch_set_ip() - set the instruction pointer. */
 void arch_set_ip(struct arch_regs *regs, uint64_t ip);

@@ -3,8 +3,8 @@
 /*
  * tracer: the ptrace supervisor.
  *
- * Sections: syscall injection (below).  The event loop, the task table and
- * action application join this header as they are written.
+ * Sections: syscall injection, the kernel prefilter, and the supervisor
+ * (launch, event loop, task table, action application, event log).
  *
  * Everything here issues ptrace requests, so it must be called from the
  * thread that traces the tasks involved.
@@ -17,7 +17,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include <linux/filter.h>
+
 #include "arch/arch.h"
+#include "bpf/bpf.h"
 
 /* ==== Syscall injection ==================================================
  *
@@ -229,5 +232,107 @@ int tracer_inject_end_skip(struct tracer_inject *inj, int64_t retval,
  */
 int tracer_inject_end_restart(struct tracer_inject *inj,
 			      enum tracer_resume resume);
+
+/* ==== The kernel prefilter ==============================================
+ *
+ * The filter the target carries in the kernel: SECCOMP_RET_ALLOW for the
+ * calls the chain's action cache proves always allowed, SECCOMP_RET_TRACE
+ * for all else.  Unknown arches, x32 numbers, negative numbers (-1
+ * included), numbers past the cached range and the calls in
+ * tracer_always_traced() always stop.
+ */
+
+/**
+ * tracer_always_traced() - whether @nr is one of the calls the supervisor
+ * sees whatever the policy says: seccomp, prctl, ptrace, the clone and
+ * fork family, the kill and sigqueue family, pidfd_open,
+ * pidfd_send_signal, pidfd_getfd and process_vm_readv/writev.
+ */
+bool tracer_always_traced(const struct arch_abi *abi, int32_t nr);
+
+/**
+ * tracer_prefilter() - build the prefilter for @chain (or for seccomp
+ * mode 1 with @strict, where @chain is NULL).
+ * @ret: receives the program; the caller frees it with free().
+ *
+ * Returns 0; -ENOMEM; -E2BIG if it would exceed BPF_MAXINSNS; -EINVAL
+ * with neither a chain nor @strict.
+ */
+int tracer_prefilter(const struct bpf_filter *chain, bool strict,
+		     struct sock_filter **ret, size_t *ret_len);
+
+/* ==== The supervisor =====================================================
+ *
+ * tracer_run() launches a command under PTRACE_SEIZE and confines it and
+ * every task it creates until they are gone, giving each system call what
+ * kernel seccomp with the same chain would give it.  It runs in the
+ * calling process, which must be single-threaded: it blocks signals, sets
+ * itself non-dumpable and a child subreaper, and reaps all its children.
+ */
+
+/* Exit statuses of a command that could not be started, as timeout(1). */
+#define TRACER_EXIT_CANNOT_EXEC 126
+#define TRACER_EXIT_NOT_FOUND	127
+
+/**
+ * struct tracer_config - what to run and how.
+ * @argv: the command; argv[0] is searched in $PATH as execvp(3) does.
+ * @chain: the newest filter of the chain to enforce, or NULL with @strict.
+ * @strict: seccomp mode 1 instead of a chain.
+ * @prefilter: carry a kernel prefilter (the fast path); false stops at
+ *	every call.
+ * @wait_all: when the command ends, wait for its remaining descendants
+ *	instead of killing them.
+ * @caps_given: @keep_caps says which capabilities the target keeps;
+ *	otherwise it keeps all it has but CAP_SYS_PTRACE.
+ * @keep_caps: bit n set keeps capability n.
+ * @log_fd: where the JSON-lines event log goes, or -1 for none.
+ * @name: prefix of the messages tracer_run() writes to stderr.
+ */
+struct tracer_config {
+	char *const *argv;
+	const struct bpf_filter *chain;
+	bool strict;
+	bool prefilter;
+	bool wait_all;
+	bool caps_given;
+	uint64_t keep_caps;
+	int log_fd;
+	const char *name;
+};
+
+/**
+ * struct tracer_stats - counters of one run.
+ * @stops: ptrace stops handled, all kinds.
+ * @syscall_stops: seccomp, syscall-entry and syscall-exit stops.
+ * @decisions: calls the chain was run for.
+ * @denied: calls that did not run as asked (every action but ALLOW and
+ *	LOG, plus the supervisor's own refusals).
+ * @tasks: tasks seen.
+ */
+struct tracer_stats {
+	uint64_t stops;
+	uint64_t syscall_stops;
+	uint64_t decisions;
+	uint64_t denied;
+	uint64_t tasks;
+};
+
+/**
+ * tracer_run() - run and confine a command until it (and, with
+ * @cfg->wait_all, every confined descendant) is gone.
+ * @ret_status: the command's wait status; TRACER_EXIT_NOT_FOUND or
+ *	TRACER_EXIT_CANNOT_EXEC as an exit status if it could not be
+ *	started.
+ * @ret_stats: may be NULL.
+ *
+ * Messages about failures go to stderr, prefixed with @cfg->name.
+ * Returns 0, or a negative errno when the supervisor itself failed: ptrace
+ * or seccomp unavailable (-EPERM, -ENOSYS), the event log could not be
+ * written (-EPIPE, -EIO, ...), or a task could not be confined.  Every
+ * target has been killed then; none is ever left running unconfined.
+ */
+int tracer_run(const struct tracer_config *cfg, int *ret_status,
+	       struct tracer_stats *ret_stats);
 
 #endif /* SANDBOXD_TRACER_H */

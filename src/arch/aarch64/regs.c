@@ -36,6 +36,7 @@
 /* struct user_pt_regs: x0..x30, sp, pc, pstate */
 #define REG_X0	  0
 #define REG_X8	  8
+#define REG_SP	  31
 #define REG_PC	  32
 #define REGS_SIZE sizeof(struct user_regs_struct)
 
@@ -137,6 +138,12 @@ void
 arch_set_ip(struct arch_regs *regs, uint64_t ip)
 {
 	regs->set.u64[REG_PC] = ip;
+}
+
+uint64_t
+arch_get_sp(const struct arch_regs *regs)
+{
+	return regs->set.u64[REG_SP];
 }
 
 unsigned int

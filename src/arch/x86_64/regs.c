@@ -200,6 +200,14 @@ arch_set_ip(struct arch_regs *regs, uint64_t ip)
 		regs->set.u64[W64(rip)] = ip;
 }
 
+uint64_t
+arch_get_sp(const struct arch_regs *regs)
+{
+	if (layout_32(regs))
+		return regs->set.u32[R32_ESP];
+	return regs->set.u64[W64(rsp)];
+}
+
 unsigned int
 arch_syscall_insn_len(const struct arch_abi *abi)
 {

@@ -1,0 +1,259 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Copyright (C) 2026 The sandboxd authors */
+/*
+ * sandbox-run: run a command and its whole process tree under seccomp
+ * filters enforced by the ptrace supervisor.  Option parsing and wiring
+ * only; the work is in src/tracer.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "arch/arch.h"
+#include "bpf/bpf.h"
+#include "policy/policy.h"
+#include "tracer/tracer.h"
+
+#define PROG "sandbox-run"
+
+/* sandbox-run's own failures, as timeout(1) */
+#define EXIT_FAILED 125
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+		"usage: " PROG " [OPTION]... [--] COMMAND [ARG]...\n"
+		"Run COMMAND and every process and thread it creates under "
+		"seccomp filters,\nenforced from user space by a ptrace "
+		"supervisor with the kernel's semantics.\n"
+		"\n"
+		"  -b, --bpf FILE      enforce the raw cBPF filter in FILE; "
+		"repeat to stack\n"
+		"                      filters, first given is oldest\n"
+		"  -s, --strict        seccomp mode 1: only read, write, exit "
+		"and sigreturn\n"
+		"  -n, --no-prefilter  stop at every system call instead of "
+		"using a kernel\n"
+		"                      prefilter for the calls always allowed\n"
+		"  -w, --wait-all      when COMMAND ends, wait for the "
+		"processes it left\n"
+		"                      behind (default: kill them)\n"
+		"  -c, --caps LIST     capabilities COMMAND keeps: names "
+		"such as cap_chown,\n"
+		"                      comma-separated, or \"none\" (default: "
+		"all it has but\n"
+		"                      cap_sys_ptrace)\n"
+		"  -l, --log FILE      write a JSON-lines event log to FILE "
+		"(\"-\": stderr)\n"
+		"  -h, --help          show this help and exit\n"
+		"  -V, --version       show the version and exit\n"
+		"\n"
+		"Exit status: COMMAND's; if it was killed by a signal, " PROG
+		" kills itself\nwith that signal.  125 if " PROG
+		" itself fails, 126 if COMMAND cannot be\nexecuted, 127 if it "
+		"is not found.  See sandbox-run(1).\n");
+}
+
+static int
+add_filter(const char *path, struct bpf_filter **chain)
+{
+	struct sock_filter *prog = NULL;
+	struct bpf_filter *f;
+	struct bpf_error err;
+	char why[160];
+	size_t len;
+	int r;
+
+	r = policy_load_raw(path, CBPF_MAXINSNS, false, &prog, &len, why,
+			    sizeof(why));
+	if (r < 0) {
+		fprintf(stderr, PROG ": %s: %s\n", path, why);
+		return r;
+	}
+	r = bpf_filter_new(*chain, prog, len, arch_cache_layout_host(), 0, &f,
+			   &err);
+	free(prog);
+	if (r == -ENOMEM && err.msg[0] == '\0') {
+		fprintf(stderr, PROG ": %s: out of memory\n", path);
+		return r;
+	}
+	if (r < 0) {
+		if (len > 0 && len <= CBPF_MAXINSNS && r == -EINVAL)
+			fprintf(stderr,
+				PROG ": %s: insn %u: %s: the kernel would "
+				     "refuse this filter\n",
+				path, err.insn, err.msg);
+		else
+			fprintf(stderr, PROG ": %s: %s\n", path, err.msg);
+		return r;
+	}
+	bpf_filter_unref(*chain);
+	*chain = f;
+	return 0;
+}
+
+static int
+parse_caps(const char *list, uint64_t *ret)
+{
+	char *copy, *tok, *save = NULL;
+	uint64_t mask = 0;
+	int r = 0;
+
+	if (strcmp(list, "none") == 0 || *list == '\0') {
+		*ret = 0;
+		return 0;
+	}
+	copy = strdup(list);
+	if (!copy)
+		return -ENOMEM;
+	for (tok = strtok_r(copy, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		cap_value_t c;
+
+		if (cap_from_name(tok, &c) < 0 || c < 0 || c >= 64) {
+			fprintf(stderr,
+				PROG ": --caps: unknown capability '%s'\n",
+				tok);
+			r = -EINVAL;
+			break;
+		}
+		mask |= (uint64_t)1 << c;
+	}
+	free(copy);
+	*ret = mask;
+	return r;
+}
+
+/* Exit as the command did; for a signal, die of the same one. */
+static void __attribute__((noreturn)) exit_like(int status)
+{
+	struct rlimit no_core = { 0, 0 };
+	sigset_t set;
+	int sig;
+
+	if (WIFEXITED(status))
+		exit(WEXITSTATUS(status));
+	if (!WIFSIGNALED(status))
+		exit(EXIT_FAILED);
+	sig = WTERMSIG(status);
+	/* the command's core dump, if any, is the one that counts */
+	setrlimit(RLIMIT_CORE, &no_core);
+	signal(sig, SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(sig);
+	/* a signal whose default is to go on (or a stop): exit as a shell */
+	exit(128 + sig);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "bpf", required_argument, NULL, 'b' },
+		{ "strict", no_argument, NULL, 's' },
+		{ "no-prefilter", no_argument, NULL, 'n' },
+		{ "wait-all", no_argument, NULL, 'w' },
+		{ "caps", required_argument, NULL, 'c' },
+		{ "log", required_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct tracer_config cfg = {
+		.prefilter = true,
+		.log_fd = -1,
+		.name = PROG,
+	};
+	struct bpf_filter *chain = NULL;
+	const char *log_path = NULL;
+	int c, r, status = 0;
+	bool any_bpf = false;
+
+	/* "+": options end at the command, as env(1) and timeout(1) */
+	while ((c = getopt_long(argc, argv, "+b:snwc:l:hV", opts, NULL)) !=
+	       -1) {
+		switch (c) {
+		case 'b':
+			any_bpf = true;
+			if (add_filter(optarg, &chain) < 0)
+				return EXIT_FAILED;
+			break;
+		case 's':
+			cfg.strict = true;
+			break;
+		case 'n':
+			cfg.prefilter = false;
+			break;
+		case 'w':
+			cfg.wait_all = true;
+			break;
+		case 'c':
+			cfg.caps_given = true;
+			if (parse_caps(optarg, &cfg.keep_caps) < 0)
+				return EXIT_FAILED;
+			break;
+		case 'l':
+			log_path = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf(PROG " (%s) %s\n", PACKAGE_NAME,
+			       PACKAGE_VERSION);
+			return 0;
+		default:
+			fprintf(stderr, "Try '" PROG " --help' for more "
+					"information.\n");
+			return EXIT_FAILED;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, PROG ": no command given\nTry '" PROG
+				     " --help' for more information.\n");
+		return EXIT_FAILED;
+	}
+	if (cfg.strict && any_bpf) {
+		fprintf(stderr, PROG ": --strict and --bpf exclude each other, "
+				     "as seccomp's modes 1 and 2 do\n");
+		return EXIT_FAILED;
+	}
+	if (!cfg.strict && !any_bpf) {
+		fprintf(stderr, PROG ": nothing to enforce: give --bpf FILE "
+				     "or --strict\n");
+		return EXIT_FAILED;
+	}
+	if (log_path) {
+		if (strcmp(log_path, "-") == 0)
+			cfg.log_fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+		else
+			cfg.log_fd = open(
+			    log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+			    0644);
+		if (cfg.log_fd < 0) {
+			fprintf(stderr, PROG ": --log: %s: %s\n", log_path,
+				strerror(errno));
+			return EXIT_FAILED;
+		}
+	}
+	cfg.argv = argv + optind;
+	cfg.chain = chain;
+	r = tracer_run(&cfg, &status, NULL);
+	bpf_filter_unref(chain);
+	if (r < 0)
+		return EXIT_FAILED;
+	exit_like(status);
+}

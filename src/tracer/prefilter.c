@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Copyright (C) 2026 The sandboxd authors */
+/*
+ * The kernel prefilter: a filter the target carries in the kernel so that
+ * calls the chain always allows run without a ptrace stop.  It returns
+ * SECCOMP_RET_ALLOW for exactly the (ABI, nr) pairs the chain's action
+ * cache proves allowed whatever the arguments, and SECCOMP_RET_TRACE for
+ * everything else, so the supervisor decides those.  Nothing it ALLOWs can
+ * be refused by the chain, and it never decides anything but "stop".
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+
+#include "tracer/tracer.h"
+
+/* Calls the supervisor must see whatever the policy says (DESIGN.md). */
+static const char *const always_traced[] = {
+	"seccomp",
+	"prctl",
+	"ptrace",
+	"clone",
+	"clone3",
+	"fork",
+	"vfork",
+	"kill",
+	"tkill",
+	"tgkill",
+	"rt_sigqueueinfo",
+	"rt_tgsigqueueinfo",
+	"pidfd_open",
+	"pidfd_send_signal",
+	"pidfd_getfd",
+	"process_vm_readv",
+	"process_vm_writev",
+};
+
+bool
+tracer_always_traced(const struct arch_abi *abi, int32_t nr)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(always_traced) / sizeof(always_traced[0]); i++)
+		if (nr == arch_syscall_nr(abi, always_traced[i]))
+			return true;
+	return false;
+}
+
+struct prog {
+	struct sock_filter *insn;
+	size_t len, cap;
+};
+
+static int
+emit(struct prog *p, uint16_t code, uint8_t jt, uint8_t jf, uint32_t k)
+{
+	if (p->len == p->cap) {
+		size_t cap = p->cap ? 2 * p->cap : 256;
+		struct sock_filter *n = reallocarray(p->insn, cap, sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		p->insn = n;
+		p->cap = cap;
+	}
+	p->insn[p->len++] = (struct sock_filter){ code, jt, jf, k };
+	return 0;
+}
+
+static bool
+passes(const struct bpf_filter *chain, bool strict, const struct arch_abi *abi,
+       int32_t nr)
+{
+	if (tracer_always_traced(abi, nr))
+		return false;
+	if (strict)
+		return arch_strict_allows(abi, nr);
+	return bpf_filter_cached(chain, abi->audit_arch, nr);
+}
+
+/*
+ * One ABI's section: runs with the number in A.  Each maximal run of
+ * passed numbers [lo, hi] costs four instructions with local returns, so
+ * no jump ever needs more than the 8 bits cBPF gives it.
+ */
+static int
+emit_section(struct prog *p, const struct bpf_filter *chain, bool strict,
+	     const struct arch_abi *abi, uint32_t nr_count, uint32_t x32_flag)
+{
+	const uint32_t trace = SECCOMP_RET_TRACE;
+	uint32_t lo, hi;
+	int r = 0;
+
+	/* x32 numbers and negative ones (-1 included) are decided by us */
+	if (x32_flag)
+		r |= emit(p, BPF_JMP | BPF_JGE | BPF_K, 0, 1, x32_flag);
+	else
+		r |= emit(p, BPF_JMP | BPF_JGE | BPF_K, 0, 1, 0x80000000u);
+	r |= emit(p, BPF_RET | BPF_K, 0, 0, trace);
+	for (lo = 0; lo < nr_count; lo = hi + 1) {
+		while (lo < nr_count &&
+		       !passes(chain, strict, abi, (int32_t)lo))
+			lo++;
+		if (lo == nr_count)
+			break;
+		hi = lo;
+		while (hi + 1 < nr_count &&
+		       passes(chain, strict, abi, (int32_t)(hi + 1)))
+			hi++;
+		r |= emit(p, BPF_JMP | BPF_JGT | BPF_K, 2, 0, hi);
+		r |= emit(p, BPF_JMP | BPF_JGE | BPF_K, 0, 1, lo);
+		r |= emit(p, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW);
+		r |= emit(p, BPF_RET | BPF_K, 0, 0, trace);
+	}
+	r |= emit(p, BPF_RET | BPF_K, 0, 0, trace);
+	return r;
+}
+
+int
+tracer_prefilter(const struct bpf_filter *chain, bool strict,
+		 struct sock_filter **ret, size_t *ret_len)
+{
+	const struct bpf_cache_layout *lay = arch_cache_layout_host();
+	const struct arch_abi *x32 = arch_abi_by_name("x32");
+	struct prog p = { 0 };
+	size_t i, ja[BPF_CACHE_MAX_ABIS];
+	int r = 0;
+
+	if (!chain && !strict)
+		return -EINVAL;
+	/*
+	 * Dispatch on arch.  A section can be longer than a conditional jump
+	 * reaches, so each match goes through a BPF_JA, whose offset is 32
+	 * bits, patched once the section's start is known.
+	 */
+	r |= emit(&p, BPF_LD | BPF_W | BPF_ABS, 0, 0,
+		  offsetof(struct seccomp_data, arch));
+	for (i = 0; i < lay->n_abis; i++) {
+		r |= emit(&p, BPF_JMP | BPF_JEQ | BPF_K, 0, 1,
+			  lay->abi[i].audit_arch);
+		ja[i] = p.len;
+		r |= emit(&p, BPF_JMP | BPF_JA, 0, 0, 0);
+	}
+	r |= emit(&p, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_TRACE);
+	for (i = 0; i < lay->n_abis && r == 0; i++) {
+		const struct arch_abi *abi =
+		    arch_abi_by_audit(lay->abi[i].audit_arch, 0);
+		uint32_t flag = 0;
+
+		if (x32 && x32->audit_arch == lay->abi[i].audit_arch)
+			flag = x32->nr_flag;
+		p.insn[ja[i]].k = (uint32_t)(p.len - ja[i] - 1);
+		r |= emit(&p, BPF_LD | BPF_W | BPF_ABS, 0, 0,
+			  offsetof(struct seccomp_data, nr));
+		r |= emit_section(&p, chain, strict, abi, lay->abi[i].nr_count,
+				  flag);
+	}
+	if (r != 0) {
+		free(p.insn);
+		return -ENOMEM;
+	}
+	if (p.len > BPF_MAXINSNS) {
+		free(p.insn);
+		return -E2BIG;
+	}
+	*ret = p.insn;
+	*ret_len = p.len;
+	return 0;
+}

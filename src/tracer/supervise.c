@@ -1,0 +1,1728 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Copyright (C) 2026 The sandboxd authors */
+/*
+ * The supervisor: launch, event loop, task table and action application.
+ *
+ * One thread owns every ptrace request.  Each call that reaches a stop
+ * (a PTRACE_EVENT_SECCOMP stop from the prefilter's SECCOMP_RET_TRACE, or
+ * a syscall-entry stop without the prefilter) is run through the task's
+ * chain, and the winning action is applied the way the kernel applies it
+ * (kernel/seccomp.c: __seccomp_filter()); see each act_*() function.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/filter.h>
+#include <linux/ptrace.h>
+#include <linux/seccomp.h>
+
+#include <json-c/json.h>
+
+#include "tracer/tracer.h"
+
+#ifndef CLONE_UNTRACED
+#define CLONE_UNTRACED 0x00800000
+#endif
+#ifndef SYS_SECCOMP
+#define SYS_SECCOMP 1
+#endif
+
+extern char **environ;
+
+/* Calls the supervisor looks at itself, resolved per ABI at start. */
+enum special {
+	SP_SECCOMP,
+	SP_PRCTL,
+	SP_PTRACE,
+	SP_CLONE,
+	SP_CLONE3,
+	SP_KILL,
+	SP_TKILL,
+	SP_TGKILL,
+	SP_RT_SIGQUEUEINFO,
+	SP_RT_TGSIGQUEUEINFO,
+	SP_PIDFD_OPEN,
+	SP_PIDFD_SEND_SIGNAL,
+	SP_PIDFD_GETFD,
+	SP_PROCESS_VM_READV,
+	SP_PROCESS_VM_WRITEV,
+	SP_EXECVE,
+	SP_EXECVEAT,
+	SP_COUNT,
+};
+
+static const char *const special_names[SP_COUNT] = {
+	"seccomp",
+	"prctl",
+	"ptrace",
+	"clone",
+	"clone3",
+	"kill",
+	"tkill",
+	"tgkill",
+	"rt_sigqueueinfo",
+	"rt_tgsigqueueinfo",
+	"pidfd_open",
+	"pidfd_send_signal",
+	"pidfd_getfd",
+	"process_vm_readv",
+	"process_vm_writev",
+	"execve",
+	"execveat",
+};
+
+struct abi_info {
+	const struct arch_abi *abi;
+	int32_t nr[SP_COUNT];
+	int32_t harmless;
+};
+
+/* What a task's next syscall-exit stop must do. */
+enum pending {
+	PEND_NONE,
+	PEND_RETURN, /* set the return register to pend_ret */
+	PEND_TRAP,   /* ... then raise the SIGSYS in trap_si */
+	PEND_FILTER, /* on success, stack new_prog on the task's chain */
+};
+
+struct task {
+	struct task *next;
+	pid_t tid;
+	pid_t tgid;
+	struct bpf_filter *chain; /* NULL while parked */
+	bool parked;		  /* seen before its parent's clone event */
+	int parked_status;
+	bool pre_exec;	 /* the launcher's own code, before its execve */
+	bool want_exit;	 /* resume with PTRACE_SYSCALL */
+	bool pass_entry; /* let the next syscall-entry stop through */
+	bool trap_armed; /* our SIGSYS is on its way */
+	enum pending pend;
+	int64_t pend_ret;
+	siginfo_t trap_si;
+	struct sock_filter *new_prog;
+	size_t new_len;
+	bool new_tsync;
+};
+
+#define TASK_BUCKETS 1024
+
+struct sup {
+	const struct tracer_config *cfg;
+	struct task *tab[TASK_BUCKETS];
+	size_t n_tasks;
+	pid_t self;
+	pid_t pgrp;
+	pid_t main_pid;
+	bool main_done;
+	bool exec_done;
+	int main_status;
+	bool killed_rest;
+	int exec_pipe;
+	int exec_err;
+	int exec_stage;
+	int sigfd;
+	int err;
+	struct abi_info abis[BPF_CACHE_MAX_ABIS];
+	size_t n_abis;
+	struct tracer_stats st;
+};
+
+#define PTRACE_OPTIONS                                                      \
+	(PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK | \
+	 PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP | \
+	 PTRACE_O_EXITKILL)
+
+static void warnx_(const struct sup *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+warnx_(const struct sup *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", s->cfg->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* ---- task table ---- */
+
+static struct task **
+task_slot(struct sup *s, pid_t tid)
+{
+	struct task **p = &s->tab[(unsigned)tid % TASK_BUCKETS];
+
+	while (*p && (*p)->tid != tid)
+		p = &(*p)->next;
+	return p;
+}
+
+static struct task *
+task_find(struct sup *s, pid_t tid)
+{
+	return *task_slot(s, tid);
+}
+
+static void
+task_insert(struct sup *s, struct task *t)
+{
+	t->next = s->tab[(unsigned)t->tid % TASK_BUCKETS];
+	s->tab[(unsigned)t->tid % TASK_BUCKETS] = t;
+	s->n_tasks++;
+}
+
+static struct task *
+task_add(struct sup *s, pid_t tid, pid_t tgid)
+{
+	struct task *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->tid = tid;
+	t->tgid = tgid;
+	task_insert(s, t);
+	s->st.tasks++;
+	return t;
+}
+
+static void
+task_unlink(struct sup *s, struct task *t)
+{
+	struct task **p = task_slot(s, t->tid);
+
+	if (*p == t) {
+		*p = t->next;
+		s->n_tasks--;
+	}
+	t->next = NULL;
+}
+
+static void
+task_free(struct task *t)
+{
+	bpf_filter_unref(t->chain);
+	free(t->new_prog);
+	free(t);
+}
+
+static unsigned int
+threads_of(struct sup *s, pid_t tgid)
+{
+	unsigned int n = 0;
+	size_t i;
+
+	for (i = 0; i < TASK_BUCKETS; i++)
+		for (struct task *t = s->tab[i]; t; t = t->next)
+			n += t->tgid == tgid;
+	return n;
+}
+
+static pid_t
+tgid_of(pid_t tid)
+{
+	char path[64], line[128];
+	pid_t tgid = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Tgid: %d", &tgid) == 1)
+			break;
+	fclose(f);
+	return tgid;
+}
+
+/* Kill every task: the run is over or has failed. */
+static void
+kill_all(struct sup *s)
+{
+	size_t i;
+
+	for (i = 0; i < TASK_BUCKETS; i++)
+		for (struct task *t = s->tab[i]; t; t = t->next)
+			kill(t->tgid, SIGKILL);
+	s->killed_rest = true;
+}
+
+static void
+fail(struct sup *s, int err)
+{
+	if (s->err == 0)
+		s->err = err;
+	kill_all(s);
+}
+
+/* ---- memory ---- */
+
+static int
+read_mem(pid_t tid, uint64_t addr, void *buf, size_t len)
+{
+	struct iovec local = { buf, len };
+	struct iovec remote = { (void *)(uintptr_t)addr, len };
+	size_t done;
+
+	if (process_vm_readv(tid, &local, 1, &remote, 1, 0) == (ssize_t)len)
+		return 0;
+	/* PEEKDATA works where process_vm_readv is refused (non-dumpable) */
+	for (done = 0; done < len;) {
+		long word;
+		size_t n =
+		    len - done < sizeof(word) ? len - done : sizeof(word);
+
+		errno = 0;
+		word = ptrace(PTRACE_PEEKDATA, tid, addr + done, 0);
+		if (errno)
+			return -errno;
+		memcpy((char *)buf + done, &word, n);
+		done += n;
+	}
+	return 0;
+}
+
+static int
+write_mem(pid_t tid, uint64_t addr, const void *buf, size_t len)
+{
+	struct iovec local = { (void *)buf, len };
+	struct iovec remote = { (void *)(uintptr_t)addr, len };
+	size_t done;
+
+	if (process_vm_writev(tid, &local, 1, &remote, 1, 0) == (ssize_t)len)
+		return 0;
+	for (done = 0; done < len; done += sizeof(long)) {
+		long word = 0;
+		size_t n =
+		    len - done < sizeof(word) ? len - done : sizeof(word);
+
+		if (n < sizeof(word)) {
+			errno = 0;
+			word = ptrace(PTRACE_PEEKDATA, tid, addr + done, 0);
+			if (errno)
+				return -errno;
+		}
+		memcpy(&word, (const char *)buf + done, n);
+		if (ptrace(PTRACE_POKEDATA, tid, addr + done, word) < 0)
+			return -errno;
+	}
+	return 0;
+}
+
+/* ---- event log ---- */
+
+static const char *
+verdict_name(uint32_t ret)
+{
+	return bpf_action_name(bpf_ret_action(ret));
+}
+
+static void
+log_write(struct sup *s, json_object *o)
+{
+	const char *text =
+	    json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	char *line = NULL;
+	size_t len, done = 0;
+	int n;
+
+	n = asprintf(&line, "%s\n", text);
+	if (n < 0) {
+		fail(s, -ENOMEM);
+		return;
+	}
+	len = (size_t)n;
+	/* a slow reader makes the targets wait; nothing is dropped */
+	while (done < len) {
+		ssize_t w = write(s->cfg->log_fd, line + done, len - done);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			int err = w < 0 ? errno : EIO;
+
+			warnx_(s, "event log: %s; stopping the run",
+			       strerror(err));
+			fail(s, -err);
+			break;
+		}
+		done += (size_t)w;
+	}
+	free(line);
+}
+
+static json_object *
+log_start(const char *event)
+{
+	struct timespec ts;
+	struct tm tm;
+	char buf[64];
+	json_object *o = json_object_new_object();
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",
+		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		 tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000);
+	json_object_object_add(o, "ts", json_object_new_string(buf));
+	json_object_object_add(o, "event", json_object_new_string(event));
+	return o;
+}
+
+static void
+log_call(struct sup *s, const struct task *t, const struct arch_abi *abi,
+	 const struct seccomp_data *sd, uint32_t ret,
+	 const struct bpf_filter *match, const char *why)
+{
+	char buf[64], comm[32] = "";
+	json_object *o, *args;
+	char *name;
+	FILE *f;
+	int i;
+
+	if (s->cfg->log_fd < 0 || s->err)
+		return;
+	snprintf(buf, sizeof(buf), "/proc/%d/comm", t->tid);
+	f = fopen(buf, "re");
+	if (f) {
+		if (fgets(comm, sizeof(comm), f))
+			comm[strcspn(comm, "\n")] = '\0';
+		fclose(f);
+	}
+	o = log_start("syscall");
+	json_object_object_add(o, "pid", json_object_new_int(t->tgid));
+	json_object_object_add(o, "tid", json_object_new_int(t->tid));
+	json_object_object_add(o, "comm", json_object_new_string(comm));
+	json_object_object_add(o, "abi",
+			       json_object_new_string(abi ? abi->name : "?"));
+	json_object_object_add(o, "nr", json_object_new_int(sd->nr));
+	name = abi ? arch_syscall_name(abi, sd->nr) : NULL;
+	json_object_object_add(o, "syscall",
+			       name ? json_object_new_string(name) : NULL);
+	free(name);
+	args = json_object_new_array();
+	for (i = 0; i < 6; i++) {
+		snprintf(buf, sizeof(buf), "0x%llx",
+			 (unsigned long long)sd->args[i]);
+		json_object_array_add(args, json_object_new_string(buf));
+	}
+	json_object_object_add(o, "args", args);
+	snprintf(buf, sizeof(buf), "0x%llx",
+		 (unsigned long long)sd->instruction_pointer);
+	json_object_object_add(o, "ip", json_object_new_string(buf));
+	json_object_object_add(
+	    o, "action",
+	    json_object_new_string(why ? "errno" : verdict_name(ret)));
+	snprintf(buf, sizeof(buf), "0x%08x", ret);
+	json_object_object_add(o, "ret", json_object_new_string(buf));
+	json_object_object_add(o, "data",
+			       json_object_new_int((int)(ret & 0xffff)));
+	if (match)
+		json_object_object_add(
+		    o, "filter",
+		    json_object_new_int((int)bpf_filter_depth(match)));
+	if (why)
+		json_object_object_add(o, "reason",
+				       json_object_new_string(why));
+	log_write(s, o);
+	json_object_put(o);
+}
+
+/* ---- resuming ---- */
+
+static void
+resume(struct sup *s, struct task *t, int sig)
+{
+	int req =
+	    (!s->cfg->prefilter || t->want_exit) ? PTRACE_SYSCALL : PTRACE_CONT;
+
+	if (ptrace(req, t->tid, 0, sig) < 0 && errno != ESRCH) {
+		warnx_(s, "cannot resume task %d: %s", t->tid, strerror(errno));
+		fail(s, -errno);
+	}
+}
+
+/* ---- the call at hand ---- */
+
+struct call {
+	struct ptrace_syscall_info info;
+	struct seccomp_data sd;
+	const struct arch_abi *abi;
+	const struct abi_info *ai;
+	int op; /* PTRACE_SYSCALL_INFO_SECCOMP or _ENTRY */
+};
+
+static const struct abi_info *
+abi_info(const struct sup *s, const struct arch_abi *abi)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_abis; i++)
+		if (s->abis[i].abi == abi)
+			return &s->abis[i];
+	return NULL;
+}
+
+static bool
+is_call(const struct call *c, enum special sp)
+{
+	return c->ai && c->ai->nr[sp] >= 0 && c->sd.nr == c->ai->nr[sp];
+}
+
+/*
+ * Make the call return @val without running.  At a seccomp stop the
+ * number becomes -1 and the return register @val in one register write:
+ * the kernel skips a call a tracer set to -1 without running any filter
+ * again.  At a syscall-entry stop the filters still run after us, and
+ * another kernel filter (an inherited one, or the target's own) would act
+ * on -1, so the call becomes a harmless getpid whose result the exit stop
+ * overwrites.
+ */
+static int
+skip_call(struct sup *s, struct task *t, const struct call *c, int64_t val,
+	  enum pending pend)
+{
+	struct arch_regs regs;
+	int r;
+
+	if (!c->abi || (r = arch_regs_fetch(t->tid, &regs)) < 0 ||
+	    !arch_regs_abi_ok(&regs, c->abi))
+		return -EOPNOTSUPP;
+	if (c->op == PTRACE_SYSCALL_INFO_SECCOMP && pend == PEND_RETURN) {
+		arch_set_nr(&regs, c->abi, -1);
+		arch_set_return(&regs, c->abi, val);
+	} else if (c->op == PTRACE_SYSCALL_INFO_SECCOMP) {
+		/* TRAP: the kernel's rollback, then the signal */
+		arch_rollback(&regs, c->abi);
+	} else {
+		if (!c->ai || c->ai->harmless < 0)
+			return -EOPNOTSUPP;
+		arch_set_nr(&regs, c->abi, c->ai->harmless);
+		t->pend = pend;
+		t->pend_ret = val;
+	}
+	r = arch_regs_store(t->tid, &regs);
+	if (r < 0)
+		return r;
+	return 0;
+}
+
+static int
+sigsys_forced(pid_t tid)
+{
+	char path[64], line[128];
+	unsigned long long ign = 0, blocked = 0;
+	FILE *f;
+
+	if (ptrace(PTRACE_GETSIGMASK, tid, sizeof(blocked), &blocked) < 0)
+		return -errno;
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "SigIgn: %llx", &ign) == 1)
+			break;
+	fclose(f);
+	return ((ign | blocked) >> (SIGSYS - 1)) & 1;
+}
+
+static void
+arm_trap(struct sup *s, struct task *t)
+{
+	t->trap_armed = true;
+	if (syscall(SYS_tgkill, t->tgid, t->tid, SIGSYS) < 0 && errno != ESRCH)
+		fail(s, -errno);
+}
+
+static void
+fill_trap_si(struct task *t, const struct call *c, uint32_t ret)
+{
+	memset(&t->trap_si, 0, sizeof(t->trap_si));
+	t->trap_si.si_signo = SIGSYS;
+	t->trap_si.si_code = SYS_SECCOMP;
+	t->trap_si.si_errno = (int)(ret & SECCOMP_RET_DATA);
+	t->trap_si.si_call_addr = (void *)(uintptr_t)c->sd.instruction_pointer;
+	t->trap_si.si_syscall = c->sd.nr;
+	t->trap_si.si_arch = c->sd.arch;
+}
+
+/*
+ * KILL_THREAD and KILL_PROCESS: let the kernel do the kill, so the wait
+ * status, the core dump and which threads die are its own.  The thread
+ * gets a one-instruction filter returning @ret (no TSYNC: only this
+ * thread), then issues the call again, which that filter refuses.
+ */
+static int
+kill_by_kernel(struct sup *s, struct task *t, const struct call *c,
+	       uint32_t ret)
+{
+	struct tracer_inject inj;
+	struct sock_filter insn = BPF_STMT(BPF_RET | BPF_K, ret);
+	uint64_t sp, at, args[ARCH_MAX_ARGS] = { 0 };
+	unsigned char fprog[16] = { 0 };
+	uint16_t one = 1;
+	int64_t rv;
+	int r;
+
+	if (!c->abi)
+		return -EOPNOTSUPP;
+	r = tracer_inject_begin(t->tid, &inj);
+	if (r < 0)
+		return r;
+	/*
+	 * The program goes below the red zone of the thread's stack, which
+	 * nothing live uses; the thread does not come back from this call.
+	 */
+	sp = arch_get_sp(&inj.saved);
+	at = (sp - 128 - 64) & ~(uint64_t)15;
+	memcpy(fprog, &one, sizeof(one));
+	if (c->abi->bits == 32) {
+		uint32_t p = (uint32_t)(at + 16);
+
+		memcpy(fprog + 4, &p, sizeof(p));
+	} else {
+		uint64_t p = at + 16;
+
+		memcpy(fprog + 8, &p, sizeof(p));
+	}
+	r = write_mem(t->tid, at, fprog, sizeof(fprog));
+	if (r == 0)
+		r = write_mem(t->tid, at + 16, &insn, sizeof(insn));
+	if (r == 0) {
+		args[0] = PR_SET_NO_NEW_PRIVS;
+		args[1] = 1;
+		r = tracer_inject_call(&inj, c->ai->nr[SP_PRCTL], args, &rv);
+	}
+	if (r == 0) {
+		args[0] = SECCOMP_SET_MODE_FILTER;
+		args[1] = 0;
+		args[2] = at;
+		r = tracer_inject_call(&inj, c->ai->nr[SP_SECCOMP], args, &rv);
+		if (r == 0 && rv != 0)
+			r = rv < 0 ? (int)rv : -EPROTO;
+	}
+	if (r == 0) {
+		t->pass_entry = !s->cfg->prefilter;
+		r = tracer_inject_end_restart(
+		    &inj, s->cfg->prefilter ? TRACER_RESUME_CONT
+					    : TRACER_RESUME_SYSCALL);
+	}
+	if (r < 0 && inj.state == TRACER_INJECT_DEAD)
+		return 0; /* its death report comes through waitpid */
+	return r;
+}
+
+static bool
+kill_hits_self(struct sup *s, const struct task *t, pid_t pid, int sig)
+{
+	if (pid == s->self)
+		return true;
+	/* a broadcast or group signal the supervisor can absorb is fine */
+	if (sig != SIGKILL && sig != SIGSTOP)
+		return false;
+	if (pid == -1)
+		return true;
+	if (pid == 0)
+		return getpgid(t->tid) == s->pgrp;
+	return pid < -1 && -pid == s->pgrp;
+}
+
+/* The pid a pidfd (or a /proc/PID directory fd) of @t refers to. */
+static pid_t
+pidfd_target(pid_t tid, int fd)
+{
+	char path[64], link[256], line[128];
+	pid_t pid = -1;
+	ssize_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", tid, fd);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return -1;
+	link[n] = '\0';
+	if (sscanf(link, "/proc/%d", &pid) == 1)
+		return pid;
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", tid, fd);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Pid: %d", &pid) == 1)
+			break;
+	fclose(f);
+	return pid;
+}
+
+/*
+ * The supervisor's own rules for calls the chain lets through.  Returns 0
+ * to let the call run, or the -errno it fails with instead.
+ */
+static int64_t
+guard(struct sup *s, struct task *t, const struct call *c)
+{
+	const __u64 *a = c->sd.args;
+	pid_t self = s->self;
+
+	if (is_call(c, SP_CLONE3))
+		return -ENOSYS; /* its flags live in memory we cannot pin */
+	if (is_call(c, SP_KILL))
+		return kill_hits_self(s, t, (pid_t)a[0], (int)a[1]) ? -EPERM
+								    : 0;
+	if (is_call(c, SP_TKILL) || is_call(c, SP_RT_SIGQUEUEINFO) ||
+	    is_call(c, SP_PIDFD_OPEN) || is_call(c, SP_PROCESS_VM_READV) ||
+	    is_call(c, SP_PROCESS_VM_WRITEV))
+		return (pid_t)a[0] == self ? -EPERM : 0;
+	if (is_call(c, SP_TGKILL) || is_call(c, SP_RT_TGSIGQUEUEINFO))
+		return ((pid_t)a[0] == self || (pid_t)a[1] == self) ? -EPERM
+								    : 0;
+	if (is_call(c, SP_PTRACE))
+		return (pid_t)a[1] == self && a[0] != PTRACE_TRACEME ? -EPERM
+								     : 0;
+	if (is_call(c, SP_PIDFD_SEND_SIGNAL) || is_call(c, SP_PIDFD_GETFD)) {
+		pid_t pid = pidfd_target(t->tid, (int)a[0]);
+
+		/* an fd we cannot resolve fails closed */
+		if (pid == self)
+			return -EPERM;
+		if (pid < 0) {
+			char path[64];
+
+			snprintf(path, sizeof(path), "/proc/%d/fd/%d", t->tid,
+				 (int)a[0]);
+			return access(path, F_OK) == 0 ? -EPERM : 0;
+		}
+		return 0;
+	}
+	return 0;
+}
+
+/* Read the sock_fprog of a seccomp(2) or prctl(2) call of @t. */
+static int
+read_fprog(struct task *t, const struct call *c, uint64_t uaddr)
+{
+	unsigned char hdr[16];
+	uint16_t len;
+	uint64_t ptr;
+	struct sock_filter *prog;
+	int r;
+
+	r = read_mem(t->tid, uaddr, hdr, c->abi->bits == 32 ? 8 : 16);
+	if (r < 0)
+		return r;
+	memcpy(&len, hdr, sizeof(len));
+	if (c->abi->bits == 32) {
+		uint32_t p;
+
+		memcpy(&p, hdr + 4, sizeof(p));
+		ptr = p;
+	} else {
+		memcpy(&ptr, hdr + 8, sizeof(ptr));
+	}
+	if (len == 0 || len > BPF_MAXINSNS)
+		return -EINVAL;
+	prog = calloc(len, sizeof(*prog));
+	if (!prog)
+		return -ENOMEM;
+	r = read_mem(t->tid, ptr, prog, len * sizeof(*prog));
+	if (r < 0) {
+		free(prog);
+		return r;
+	}
+	free(t->new_prog);
+	t->new_prog = prog;
+	t->new_len = len;
+	return 0;
+}
+
+/*
+ * seccomp(2) and prctl(PR_SET_SECCOMP) from the target.  A filter it
+ * installs goes into the kernel, where it is stacked on the prefilter, and
+ * a copy of it onto the task's chain here once the kernel has accepted it,
+ * so decisions at our stops see it as the kernel would.  Returns 0 to let
+ * the call run (with an exit stop), or the -errno to fail it with.
+ */
+static int64_t
+guard_seccomp(struct sup *s, struct task *t, const struct call *c)
+{
+	const __u64 *a = c->sd.args;
+	uint64_t mode, flags = 0, uaddr;
+	int r;
+
+	if (is_call(c, SP_SECCOMP)) {
+		mode = a[0] == SECCOMP_SET_MODE_FILTER	 ? SECCOMP_MODE_FILTER
+		       : a[0] == SECCOMP_SET_MODE_STRICT ? SECCOMP_MODE_STRICT
+							 : 0;
+		flags = a[1];
+		uaddr = a[2];
+	} else {
+		if ((int)a[0] != PR_SET_SECCOMP)
+			return 0;
+		mode = a[1];
+		uaddr = a[2];
+	}
+	if (mode == SECCOMP_MODE_STRICT && !s->cfg->prefilter)
+		return -EINVAL; /* the kernel refuses it in filter mode */
+	if (mode != SECCOMP_MODE_FILTER)
+		return 0;
+	/* its listener would outrank our stops */
+	if (flags & SECCOMP_FILTER_FLAG_NEW_LISTENER)
+		return -EPERM;
+	r = read_fprog(t, c, uaddr);
+	if (r == -EINVAL || r == -EFAULT)
+		return 0; /* the kernel refuses it the same way */
+	if (r < 0)
+		return -EPERM; /* cannot see what it installs: refuse */
+	t->new_tsync = flags & SECCOMP_FILTER_FLAG_TSYNC;
+	t->pend = PEND_FILTER;
+	t->want_exit = true;
+	return 0;
+}
+
+static void
+stack_filter(struct sup *s, struct task *t)
+{
+	struct bpf_filter *f;
+	int r;
+
+	r = bpf_filter_new(t->chain, t->new_prog, t->new_len,
+			   arch_cache_layout_host(), 0, &f, NULL);
+	if (r < 0) {
+		/* the kernel took a filter we cannot follow: end it */
+		warnx_(s,
+		       "task %d installed a filter the supervisor cannot "
+		       "follow (%s); killing it",
+		       t->tid, strerror(-r));
+		kill(t->tgid, SIGKILL);
+		return;
+	}
+	if (t->new_tsync) {
+		size_t i;
+
+		for (i = 0; i < TASK_BUCKETS; i++)
+			for (struct task *o = s->tab[i]; o; o = o->next)
+				if (o != t && o->tgid == t->tgid) {
+					bpf_filter_unref(o->chain);
+					o->chain = bpf_filter_ref(f);
+				}
+	}
+	bpf_filter_unref(t->chain);
+	t->chain = f;
+}
+
+static void
+strict_kill(struct sup *s, struct task *t, const struct call *c)
+{
+	struct arch_regs regs;
+	int32_t nr_exit = c->abi ? arch_syscall_nr(c->abi, "exit") : -1;
+
+	/*
+	 * Mode 1 ends the thread with do_exit(SIGKILL).  The last thread
+	 * takes the process, which then reads as killed by SIGKILL; any other
+	 * thread just ends, which an exit(2) in its place does.
+	 */
+	if (threads_of(s, t->tgid) > 1 && nr_exit >= 0 &&
+	    arch_regs_fetch(t->tid, &regs) == 0 &&
+	    arch_regs_abi_ok(&regs, c->abi)) {
+		arch_set_nr(&regs, c->abi, nr_exit);
+		arch_set_arg(&regs, c->abi, 0, 0);
+		if (arch_regs_store(t->tid, &regs) == 0) {
+			t->pass_entry = false;
+			resume(s, t, 0);
+			return;
+		}
+	}
+	kill(t->tgid, SIGKILL);
+}
+
+static void
+decide(struct sup *s, struct task *t, struct call *c)
+{
+	const struct bpf_filter *match = NULL;
+	uint32_t ret;
+	int64_t refuse = 0;
+	int r = 0;
+
+	s->st.decisions++;
+	if (s->cfg->strict) {
+		if (c->abi && arch_strict_allows(c->abi, c->sd.nr)) {
+			resume(s, t, 0);
+			return;
+		}
+		s->st.denied++;
+		log_call(s, t, c->abi, &c->sd, SECCOMP_RET_KILL_THREAD, NULL,
+			 NULL);
+		strict_kill(s, t, c);
+		return;
+	}
+	ret = bpf_chain_eval(t->chain, &c->sd, &match);
+	switch (bpf_ret_action(ret)) {
+	case BPF_ACT_LOG:
+		log_call(s, t, c->abi, &c->sd, ret, match, NULL);
+		/* fall through */
+	case BPF_ACT_ALLOW:
+		if (is_call(c, SP_SECCOMP) || is_call(c, SP_PRCTL))
+			refuse = guard_seccomp(s, t, c);
+		else
+			refuse = guard(s, t, c);
+		if (refuse) {
+			s->st.denied++;
+			log_call(s, t, c->abi, &c->sd, ret, match,
+				 "supervisor");
+			r = skip_call(s, t, c, refuse, PEND_RETURN);
+			break;
+		}
+		if (is_call(c, SP_CLONE) && (c->sd.args[0] & CLONE_UNTRACED)) {
+			struct arch_regs regs;
+
+			/* a child nobody traces would run unconfined */
+			r = arch_regs_fetch(t->tid, &regs);
+			if (r == 0 && arch_regs_abi_ok(&regs, c->abi)) {
+				arch_set_arg(&regs, c->abi, 0,
+					     c->sd.args[0] &
+						 ~(uint64_t)CLONE_UNTRACED);
+				r = arch_regs_store(t->tid, &regs);
+			} else if (r == 0) {
+				r = -EOPNOTSUPP;
+			}
+		}
+		break;
+	case BPF_ACT_ERRNO:
+		s->st.denied++;
+		log_call(s, t, c->abi, &c->sd, ret, match, NULL);
+		r = skip_call(s, t, c, -(int64_t)bpf_ret_errno(ret),
+			      PEND_RETURN);
+		break;
+	case BPF_ACT_TRACE:
+	case BPF_ACT_USER_NOTIF:
+		/* no tracer above us, and no listener */
+		s->st.denied++;
+		log_call(s, t, c->abi, &c->sd, ret, match, NULL);
+		r = skip_call(s, t, c, -ENOSYS, PEND_RETURN);
+		break;
+	case BPF_ACT_TRAP:
+		s->st.denied++;
+		log_call(s, t, c->abi, &c->sd, ret, match, NULL);
+		r = sigsys_forced(t->tid);
+		if (r == 1) {
+			/*
+			 * Blocked or ignored, the kernel resets SIGSYS to
+			 * its default and the process dies of it with a core
+			 * dump, as it does for KILL_PROCESS.
+			 */
+			r = kill_by_kernel(s, t, c, SECCOMP_RET_KILL_PROCESS);
+			if (r == 0)
+				return;
+			break;
+		}
+		if (r < 0)
+			break;
+		fill_trap_si(t, c, ret);
+		if (c->op == PTRACE_SYSCALL_INFO_SECCOMP) {
+			r = skip_call(s, t, c, 0, PEND_TRAP);
+			if (r == 0)
+				arm_trap(s, t);
+		} else {
+			struct arch_regs regs;
+
+			r = arch_regs_fetch(t->tid, &regs);
+			if (r == 0 && arch_regs_abi_ok(&regs, c->abi))
+				r = skip_call(
+				    s, t, c, arch_rollback_value(&regs, c->abi),
+				    PEND_TRAP);
+			else if (r == 0)
+				r = -EOPNOTSUPP;
+		}
+		break;
+	case BPF_ACT_KILL_THREAD:
+	case BPF_ACT_KILL_PROCESS:
+	default:
+		s->st.denied++;
+		log_call(s, t, c->abi, &c->sd, ret, match, NULL);
+		r = kill_by_kernel(s, t, c,
+				   bpf_ret_action(ret) == BPF_ACT_KILL_THREAD
+				       ? SECCOMP_RET_KILL_THREAD
+				       : SECCOMP_RET_KILL_PROCESS);
+		if (r == 0)
+			return;
+		break;
+	}
+	if (r < 0) {
+		if (r == -ESRCH)
+			return; /* died meanwhile; its report follows */
+		/* never let the call through: end the process */
+		warnx_(s, "cannot apply %s to task %d (%s); killing it",
+		       verdict_name(ret), t->tid, strerror(-r));
+		kill(t->tgid, SIGKILL);
+		return;
+	}
+	resume(s, t, 0);
+}
+
+static int
+get_call(struct task *t, struct call *c, const struct sup *s)
+{
+	long n =
+	    ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, sizeof(c->info), &c->info);
+	int i;
+
+	if (n < 0)
+		return -errno;
+	memset(&c->sd, 0, sizeof(c->sd));
+	c->op = c->info.op;
+	c->sd.arch = c->info.arch;
+	c->sd.instruction_pointer = c->info.instruction_pointer;
+	if (c->op == PTRACE_SYSCALL_INFO_SECCOMP) {
+		c->sd.nr = (int)c->info.seccomp.nr;
+		for (i = 0; i < 6; i++)
+			c->sd.args[i] = c->info.seccomp.args[i];
+	} else if (c->op == PTRACE_SYSCALL_INFO_ENTRY) {
+		c->sd.nr = (int)c->info.entry.nr;
+		for (i = 0; i < 6; i++)
+			c->sd.args[i] = c->info.entry.args[i];
+	}
+	c->abi = arch_abi_by_audit(c->sd.arch, c->sd.nr);
+	c->ai = c->abi ? abi_info(s, c->abi) : NULL;
+	return 0;
+}
+
+static void
+on_exit_stop(struct sup *s, struct task *t, struct call *c)
+{
+	struct arch_regs regs;
+	enum pending pend = t->pend;
+
+	t->pend = PEND_NONE;
+	t->want_exit = false;
+	if (pend == PEND_FILTER) {
+		if (c->info.exit.rval == 0 && !c->info.exit.is_error)
+			stack_filter(s, t);
+		free(t->new_prog);
+		t->new_prog = NULL;
+	} else if (pend == PEND_RETURN || pend == PEND_TRAP) {
+		const struct arch_abi *abi = arch_abi_by_audit(c->info.arch, 0);
+		int r = arch_regs_fetch(t->tid, &regs);
+
+		if (r == 0 && abi && arch_regs_abi_ok(&regs, abi)) {
+			arch_set_return(&regs, abi, t->pend_ret);
+			r = arch_regs_store(t->tid, &regs);
+		} else if (r == 0) {
+			r = -EOPNOTSUPP;
+		}
+		if (r < 0) {
+			if (r != -ESRCH) {
+				warnx_(s,
+				       "cannot set the result of task %d "
+				       "(%s); killing it",
+				       t->tid, strerror(-r));
+				kill(t->tgid, SIGKILL);
+			}
+			return;
+		}
+		if (pend == PEND_TRAP)
+			arm_trap(s, t);
+	}
+	resume(s, t, 0);
+}
+
+static void
+on_syscall_stop(struct sup *s, struct task *t)
+{
+	struct call c;
+	int r;
+
+	s->st.syscall_stops++;
+	r = get_call(t, &c, s);
+	if (r < 0) {
+		if (r != -ESRCH) {
+			warnx_(s, "PTRACE_GET_SYSCALL_INFO: %s", strerror(-r));
+			fail(s, r);
+		}
+		return;
+	}
+	switch (c.op) {
+	case PTRACE_SYSCALL_INFO_EXIT:
+		on_exit_stop(s, t, &c);
+		return;
+	case PTRACE_SYSCALL_INFO_ENTRY:
+		if (t->pass_entry) {
+			/* the re-issued call after an injection */
+			t->pass_entry = false;
+			resume(s, t, 0);
+			return;
+		}
+		break;
+	case PTRACE_SYSCALL_INFO_SECCOMP:
+		if (!s->cfg->prefilter) {
+			/*
+			 * Without the prefilter only a filter of the
+			 * target's own stops here (we decided at entry):
+			 * its TRACE, with no tracer above us, is ENOSYS.
+			 * Our harmless stand-in call just runs.
+			 */
+			if (t->pend == PEND_RETURN || t->pend == PEND_TRAP) {
+				resume(s, t, 0);
+				return;
+			}
+			r = skip_call(s, t, &c, -ENOSYS, PEND_RETURN);
+			if (r < 0 && r != -ESRCH)
+				kill(t->tgid, SIGKILL);
+			else
+				resume(s, t, 0);
+			return;
+		}
+		break;
+	default:
+		resume(s, t, 0);
+		return;
+	}
+	if (t->pre_exec) {
+		/* the launcher's own calls before it execs the command */
+		if (!is_call(&c, SP_EXECVE) && !is_call(&c, SP_EXECVEAT)) {
+			resume(s, t, 0);
+			return;
+		}
+		t->pre_exec = false;
+	}
+	decide(s, t, &c);
+}
+
+/* ---- stops ---- */
+
+static void on_status(struct sup *s, pid_t tid, int status);
+
+static void
+on_new_task(struct sup *s, struct task *parent)
+{
+	unsigned long msg = 0;
+	struct task *child;
+	pid_t tid;
+
+	if (ptrace(PTRACE_GETEVENTMSG, parent->tid, 0, &msg) < 0)
+		return;
+	tid = (pid_t)msg;
+	child = task_find(s, tid);
+	if (!child) {
+		child = task_add(s, tid, tgid_of(tid));
+		if (!child) {
+			kill(tid, SIGKILL);
+			fail(s, -ENOMEM);
+			return;
+		}
+		child->parked = false;
+		child->chain =
+		    bpf_filter_ref((struct bpf_filter *)parent->chain);
+		if (child->tgid < 0)
+			child->tgid = tid;
+		if (s->main_done && !s->cfg->wait_all)
+			kill(tid, SIGKILL);
+		return;
+	}
+	if (child->parked) {
+		child->parked = false;
+		child->chain =
+		    bpf_filter_ref((struct bpf_filter *)parent->chain);
+		on_status(s, tid, child->parked_status);
+	}
+}
+
+static void
+on_exec(struct sup *s, struct task *t)
+{
+	unsigned long msg = 0;
+	struct task *old;
+	pid_t leader;
+
+	if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &msg) < 0 ||
+	    (pid_t)msg == t->tid)
+		return;
+	/*
+	 * A thread other than the leader exec'd and now has the leader's
+	 * tid: its record (and chain) moves there, the leader's goes.
+	 */
+	old = task_find(s, (pid_t)msg);
+	if (!old)
+		return;
+	leader = t->tid;
+	task_unlink(s, t);
+	task_unlink(s, old);
+	task_free(t);
+	old->tid = leader;
+	task_insert(s, old);
+}
+
+static void
+on_stop(struct sup *s, struct task *t, int status)
+{
+	int sig = WSTOPSIG(status), event = status >> 16;
+
+	s->st.stops++;
+	if (sig == (SIGTRAP | 0x80)) {
+		on_syscall_stop(s, t);
+		return;
+	}
+	switch (event) {
+	case PTRACE_EVENT_SECCOMP:
+		on_syscall_stop(s, t);
+		return;
+	case PTRACE_EVENT_FORK:
+	case PTRACE_EVENT_VFORK:
+	case PTRACE_EVENT_CLONE:
+		on_new_task(s, t);
+		resume(s, t, 0);
+		return;
+	case PTRACE_EVENT_EXEC:
+		t->pre_exec = false;
+		if (t->tgid == s->main_pid)
+			s->exec_done = true;
+		resume(s, t, 0);
+		return;
+	case PTRACE_EVENT_STOP:
+		if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN ||
+		    sig == SIGTTOU) {
+			/* a group-stop: stay stopped, but see SIGCONT */
+			if (ptrace(PTRACE_LISTEN, t->tid, 0, 0) < 0 &&
+			    errno != ESRCH)
+				fail(s, -errno);
+			/*
+			 * The command stopped: so do we, and the shell sees
+			 * the job stopped.  Not for the launcher's own stop
+			 * before its exec.
+			 */
+			if (t->tid == s->main_pid && !s->main_done &&
+			    s->exec_done)
+				kill(s->self, SIGSTOP);
+			return;
+		}
+		resume(s, t, 0);
+		return;
+	case 0:
+		break;
+	default:
+		resume(s, t, 0);
+		return;
+	}
+	/* a signal-delivery stop */
+	if (sig == SIGSYS && t->trap_armed) {
+		siginfo_t si;
+
+		if (ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) == 0 &&
+		    si.si_code == SI_TKILL && si.si_pid == s->self) {
+			t->trap_armed = false;
+			if (ptrace(PTRACE_SETSIGINFO, t->tid, 0, &t->trap_si) <
+				0 &&
+			    errno != ESRCH) {
+				kill(t->tgid, SIGKILL);
+				return;
+			}
+		}
+	}
+	resume(s, t, sig);
+}
+
+static void
+on_status(struct sup *s, pid_t tid, int status)
+{
+	struct task *t = task_find(s, tid);
+
+	if (WIFEXITED(status) || WIFSIGNALED(status)) {
+		if (tid == s->main_pid && !s->main_done) {
+			s->main_done = true;
+			s->main_status = status;
+		}
+		if (t) {
+			task_unlink(s, t);
+			task_free(t);
+		}
+		return;
+	}
+	if (!WIFSTOPPED(status))
+		return;
+	if (WSTOPSIG(status) == SIGTRAP && status >> 16 == PTRACE_EVENT_EXEC &&
+	    t) {
+		on_exec(s, t);
+		t = task_find(s, tid);
+	}
+	if (!t) {
+		/* a new task before its parent's clone event: hold it */
+		t = task_add(s, tid, tgid_of(tid));
+		if (!t) {
+			kill(tid, SIGKILL);
+			fail(s, -ENOMEM);
+			return;
+		}
+		if (t->tgid < 0)
+			t->tgid = tid;
+		t->parked = true;
+		t->parked_status = status;
+		if (s->main_done && !s->cfg->wait_all)
+			kill(tid, SIGKILL);
+		return;
+	}
+	if (t->parked) {
+		t->parked_status = status;
+		return;
+	}
+	on_stop(s, t, status);
+}
+
+/* ---- signals to the supervisor ---- */
+
+static void
+on_signal(struct sup *s, const struct signalfd_siginfo *si)
+{
+	int sig = (int)si->ssi_signo;
+
+	switch (sig) {
+	case SIGCHLD:
+	case SIGINT:
+	case SIGQUIT: /* the target has them too; we ignore them, as system() */
+	case SIGTSTP:
+	case SIGTTIN:
+	case SIGTTOU: /* the target's own stop stops us */
+	case SIGCONT:
+	case SIGWINCH:
+	case SIGURG:
+	case SIGPIPE:
+		return;
+	default:
+		break;
+	}
+	/*
+	 * Forward what was sent to us alone.  What a target sent to its
+	 * group or to everyone has reached the targets already, and what the
+	 * kernel sent (a hangup) went to the foreground group.
+	 */
+	if (si->ssi_code > 0 || task_find(s, (pid_t)si->ssi_pid))
+		return;
+	if (!s->main_done)
+		kill(s->main_pid, sig);
+}
+
+/* ---- launch ---- */
+
+enum {
+	STAGE_NOT_FOUND = 1,
+	STAGE_EXEC,
+	STAGE_CAPS,
+	STAGE_NNP,
+	STAGE_FILTER
+};
+
+struct launch_err {
+	int stage;
+	int err;
+};
+
+static void __attribute__((noreturn))
+child_fail(int fd, int stage, int err, int code)
+{
+	struct launch_err le = { stage, err };
+	ssize_t n __attribute__((unused));
+
+	n = write(fd, &le, sizeof(le));
+	_exit(code);
+}
+
+static int
+drop_caps(const struct tracer_config *cfg)
+{
+	cap_value_t c, last = (cap_value_t)cap_max_bits() - 1;
+	cap_t caps;
+	int r = 0;
+
+	caps = cap_get_proc();
+	if (!caps)
+		return -errno;
+	for (c = 0; c <= last; c++) {
+		bool keep = cfg->caps_given ? (cfg->keep_caps >> c) & 1
+					    : c != CAP_SYS_PTRACE;
+
+		if (keep)
+			continue;
+		if (cap_get_bound(c) == 1 && cap_drop_bound(c) < 0 &&
+		    (errno != EPERM || geteuid() == 0)) {
+			r = -errno;
+			break;
+		}
+		cap_set_flag(caps, CAP_EFFECTIVE, 1, &c, CAP_CLEAR);
+		cap_set_flag(caps, CAP_PERMITTED, 1, &c, CAP_CLEAR);
+		cap_set_flag(caps, CAP_INHERITABLE, 1, &c, CAP_CLEAR);
+		if (CAP_AMBIENT_SUPPORTED())
+			cap_set_ambient(c, CAP_CLEAR);
+	}
+	if (r == 0 && cap_set_proc(caps) < 0)
+		r = -errno;
+	cap_free(caps);
+	return r;
+}
+
+/* execvp(3)'s search, done before the filter goes in */
+static int
+find_command(const char *name, char **ret)
+{
+	const char *path = getenv("PATH"), *p, *end;
+	bool denied = false;
+	struct stat st;
+
+	if (strchr(name, '/')) {
+		*ret = strdup(name);
+		return *ret ? 0 : -ENOMEM;
+	}
+	if (!path)
+		path = "/bin:/usr/bin";
+	for (p = path;; p = end + 1) {
+		char *cand;
+
+		end = strchrnul(p, ':');
+		if (asprintf(&cand, "%.*s%s%s", (int)(end - p), p,
+			     end == p ? "" : "/", name) < 0)
+			return -ENOMEM;
+		if (stat(cand, &st) == 0 && S_ISREG(st.st_mode)) {
+			if (access(cand, X_OK) == 0) {
+				*ret = cand;
+				return 0;
+			}
+			denied = true;
+		}
+		free(cand);
+		if (!*end)
+			break;
+	}
+	return denied ? -EACCES : -ENOENT;
+}
+
+static void __attribute__((noreturn))
+child_main(const struct tracer_config *cfg, int fd, const sigset_t *mask,
+	   const struct sigaction *pipe_act, const struct sock_fprog *pf,
+	   pid_t parent)
+{
+	char *path = NULL;
+	int r;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(125);
+	sigaction(SIGPIPE, pipe_act, NULL);
+	sigprocmask(SIG_SETMASK, mask, NULL);
+	/* wait here until the supervisor has seized us */
+	raise(SIGSTOP);
+	r = find_command(cfg->argv[0], &path);
+	if (r < 0)
+		child_fail(fd, STAGE_NOT_FOUND, -r,
+			   r == -ENOENT ? TRACER_EXIT_NOT_FOUND
+					: TRACER_EXIT_CANNOT_EXEC);
+	r = drop_caps(cfg);
+	if (r < 0)
+		child_fail(fd, STAGE_CAPS, -r, 125);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		child_fail(fd, STAGE_NNP, errno, 125);
+	if (pf && syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, pf) < 0)
+		child_fail(fd, STAGE_FILTER, errno, 125);
+	execve(path, cfg->argv, environ);
+	child_fail(fd, STAGE_EXEC, errno,
+		   errno == ENOENT ? TRACER_EXIT_NOT_FOUND
+				   : TRACER_EXIT_CANNOT_EXEC);
+}
+
+static int
+launch(struct sup *s, const sigset_t *orig_mask,
+       const struct sigaction *pipe_act)
+{
+	const struct tracer_config *cfg = s->cfg;
+	struct sock_filter *pf = NULL;
+	struct sock_fprog fprog;
+	size_t pf_len = 0;
+	int fds[2], status, r;
+	pid_t pid;
+	struct task *t;
+
+	if (cfg->prefilter) {
+		r = tracer_prefilter(cfg->chain, cfg->strict, &pf, &pf_len);
+		if (r < 0) {
+			warnx_(s, "cannot build the kernel prefilter: %s",
+			       strerror(-r));
+			return r;
+		}
+		fprog.len = (unsigned short)pf_len;
+		fprog.filter = pf;
+	}
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		r = -errno;
+		free(pf);
+		return r;
+	}
+	pid = fork();
+	if (pid < 0) {
+		r = -errno;
+		warnx_(s, "fork: %s", strerror(errno));
+		goto out;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		child_main(cfg, fds[1], orig_mask, pipe_act, pf ? &fprog : NULL,
+			   s->self);
+	}
+	close(fds[1]);
+	fds[1] = -1;
+	s->exec_pipe = fds[0];
+	fds[0] = -1;
+	s->main_pid = pid;
+	while (waitpid(pid, &status, WUNTRACED) < 0)
+		if (errno != EINTR) {
+			r = -errno;
+			goto out;
+		}
+	if (!WIFSTOPPED(status) || WSTOPSIG(status) != SIGSTOP) {
+		warnx_(s, "the launcher did not start (status 0x%x)", status);
+		r = -ECHILD;
+		goto out;
+	}
+	if (ptrace(PTRACE_SEIZE, pid, 0, PTRACE_OPTIONS) < 0) {
+		r = -errno;
+		warnx_(s, "cannot trace the command: ptrace: %s%s",
+		       strerror(errno),
+		       errno == EPERM
+			   ? " (ptrace is not permitted here: a container "
+			     "without CAP_SYS_PTRACE, a seccomp profile that "
+			     "denies ptrace, or a Yama ptrace_scope of 3)"
+			   : "");
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		goto out;
+	}
+	t = task_add(s, pid, pid);
+	if (!t) {
+		r = -ENOMEM;
+		kill(pid, SIGKILL);
+		goto out;
+	}
+	t->chain =
+	    cfg->chain ? bpf_filter_ref((struct bpf_filter *)cfg->chain) : NULL;
+	/* only without the prefilter do the launcher's own calls stop */
+	t->pre_exec = !cfg->prefilter;
+	kill(pid, SIGCONT);
+	r = 0;
+out:
+	if (fds[0] >= 0)
+		close(fds[0]);
+	if (fds[1] >= 0)
+		close(fds[1]);
+	free(pf);
+	return r;
+}
+
+static void
+read_exec_error(struct sup *s)
+{
+	struct launch_err le;
+	ssize_t n;
+
+	if (s->exec_pipe < 0)
+		return;
+	n = read(s->exec_pipe, &le, sizeof(le));
+	if (n == (ssize_t)sizeof(le)) {
+		s->exec_stage = le.stage;
+		s->exec_err = le.err;
+	}
+	close(s->exec_pipe);
+	s->exec_pipe = -1;
+}
+
+static int
+setup_abis(struct sup *s)
+{
+	const struct bpf_cache_layout *lay = arch_cache_layout_host();
+	const struct arch_abi *x32 = arch_abi_by_name("x32");
+	size_t i, j;
+
+	for (i = 0; i < lay->n_abis && s->n_abis < BPF_CACHE_MAX_ABIS; i++) {
+		const struct arch_abi *abi =
+		    arch_abi_by_audit(lay->abi[i].audit_arch, 0);
+		struct abi_info *ai = &s->abis[s->n_abis++];
+
+		ai->abi = abi;
+		for (j = 0; j < SP_COUNT; j++)
+			ai->nr[j] = arch_syscall_nr(abi, special_names[j]);
+		ai->harmless = arch_harmless_nr(abi);
+		/* x32 calls come through the same arch value */
+		if (x32 && x32->audit_arch == abi->audit_arch &&
+		    s->n_abis < BPF_CACHE_MAX_ABIS) {
+			ai = &s->abis[s->n_abis++];
+			ai->abi = x32;
+			for (j = 0; j < SP_COUNT; j++)
+				ai->nr[j] =
+				    arch_syscall_nr(x32, special_names[j]);
+			ai->harmless = arch_harmless_nr(x32);
+		}
+	}
+	return 0;
+}
+
+static void
+log_exit(struct sup *s)
+{
+	json_object *o;
+
+	if (s->cfg->log_fd < 0 || s->err)
+		return;
+	o = log_start("exit");
+	if (WIFEXITED(s->main_status))
+		json_object_object_add(
+		    o, "exit_status",
+		    json_object_new_int(WEXITSTATUS(s->main_status)));
+	else if (WIFSIGNALED(s->main_status))
+		json_object_object_add(
+		    o, "signal", json_object_new_int(WTERMSIG(s->main_status)));
+	json_object_object_add(o, "stops",
+			       json_object_new_int64((int64_t)s->st.stops));
+	json_object_object_add(
+	    o, "syscall_stops",
+	    json_object_new_int64((int64_t)s->st.syscall_stops));
+	json_object_object_add(o, "decisions",
+			       json_object_new_int64((int64_t)s->st.decisions));
+	json_object_object_add(o, "denied",
+			       json_object_new_int64((int64_t)s->st.denied));
+	json_object_object_add(o, "tasks",
+			       json_object_new_int64((int64_t)s->st.tasks));
+	log_write(s, o);
+	json_object_put(o);
+}
+
+int
+tracer_run(const struct tracer_config *cfg, int *ret_status,
+	   struct tracer_stats *ret_stats)
+{
+	struct sup *s;
+	sigset_t all, orig;
+	struct sigaction pipe_old, ign = { .sa_handler = SIG_IGN };
+	int r, status;
+	size_t i;
+
+	if (!cfg->argv || !cfg->argv[0] || (!cfg->chain && !cfg->strict))
+		return -EINVAL;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->cfg = cfg;
+	s->self = getpid();
+	s->pgrp = getpgrp();
+	s->exec_pipe = -1;
+	s->sigfd = -1;
+	setup_abis(s);
+
+	/* orphans of the tree come to us, and stay in reach */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	sigfillset(&all);
+	sigdelset(&all, SIGSEGV);
+	sigdelset(&all, SIGBUS);
+	sigdelset(&all, SIGILL);
+	sigdelset(&all, SIGFPE);
+	sigdelset(&all, SIGABRT);
+	sigprocmask(SIG_BLOCK, &all, &orig);
+	sigaction(SIGPIPE, &ign, &pipe_old);
+	s->sigfd = signalfd(-1, &all, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (s->sigfd < 0) {
+		r = -errno;
+		goto out;
+	}
+	r = launch(s, &orig, &pipe_old);
+	if (r < 0)
+		goto out;
+	/* after the fork, so the launcher could still be seized */
+	prctl(PR_SET_DUMPABLE, 0);
+
+	for (;;) {
+		struct pollfd pfd = { s->sigfd, POLLIN, 0 };
+		pid_t tid;
+
+		if (s->main_done && !s->cfg->wait_all && !s->killed_rest)
+			kill_all(s);
+		tid = waitpid(-1, &status, __WALL | WNOHANG);
+		if (tid > 0) {
+			on_status(s, tid, status);
+			continue;
+		}
+		if (tid < 0 && errno == EINTR)
+			continue;
+		if (tid < 0)
+			break; /* ECHILD: nothing left */
+		if (poll(&pfd, 1, -1) < 0 && errno != EINTR) {
+			r = -errno;
+			fail(s, r);
+			break;
+		}
+		for (;;) {
+			struct signalfd_siginfo si;
+
+			if (read(s->sigfd, &si, sizeof(si)) != sizeof(si))
+				break;
+			on_signal(s, &si);
+		}
+	}
+	read_exec_error(s);
+	if (s->exec_stage) {
+		const char *what = "cannot run";
+
+		switch (s->exec_stage) {
+		case STAGE_CAPS:
+			what = "cannot drop capabilities for";
+			break;
+		case STAGE_NNP:
+			what = "cannot set no_new_privs for";
+			break;
+		case STAGE_FILTER:
+			what = "cannot install the kernel prefilter for";
+			break;
+		default:
+			break;
+		}
+		warnx_(s, "%s '%s': %s", what, cfg->argv[0],
+		       strerror(s->exec_err));
+		if (s->exec_stage >= STAGE_CAPS && s->err == 0)
+			s->err = -s->exec_err;
+	}
+	log_exit(s);
+	r = s->err;
+	*ret_status = s->main_status;
+	if (ret_stats)
+		*ret_stats = s->st;
+out:
+	if (s->sigfd >= 0)
+		close(s->sigfd);
+	if (s->exec_pipe >= 0)
+		close(s->exec_pipe);
+	for (i = 0; i < TASK_BUCKETS; i++)
+		while (s->tab[i]) {
+			struct task *t = s->tab[i];
+
+			s->tab[i] = t->next;
+			task_free(t);
+		}
+	sigaction(SIGPIPE, &pipe_old, NULL);
+	sigprocmask(SIG_SETMASK, &orig, NULL);
+	free(s);
+	return r;
+}
