@@ -112,7 +112,7 @@ emit_section(struct prog *p, const struct bpf_filter *chain, bool strict,
 		while (hi + 1 < nr_count &&
 		       passes(chain, strict, abi, (int32_t)(hi + 1)))
 			hi++;
-		r |= emit(p, BPF_JMP | BPF_JGT | BPF_K, 2, 0, hi);
+		r |= emit(p, BPF_JMP | BPF_JGT | BPF_K, 3, 0, hi);
 		r |= emit(p, BPF_JMP | BPF_JGE | BPF_K, 0, 1, lo);
 		r |= emit(p, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW);
 		r |= emit(p, BPF_RET | BPF_K, 0, 0, trace);

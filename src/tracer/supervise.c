@@ -338,6 +338,20 @@ verdict_name(uint32_t ret)
 	return bpf_action_name(bpf_ret_action(ret));
 }
 
+/* the log spells actions in lower case, as JSON keys usually are */
+static json_object *
+action_json(uint32_t ret)
+{
+	char buf[32];
+	size_t i;
+
+	snprintf(buf, sizeof(buf), "%s", verdict_name(ret));
+	for (i = 0; buf[i]; i++)
+		if (buf[i] >= 'A' && buf[i] <= 'Z')
+			buf[i] = (char)(buf[i] - 'A' + 'a');
+	return json_object_new_string(buf);
+}
+
 static void
 log_write(struct sup *s, json_object *o)
 {
@@ -431,9 +445,9 @@ log_call(struct sup *s, const struct task *t, const struct arch_abi *abi,
 	snprintf(buf, sizeof(buf), "0x%llx",
 		 (unsigned long long)sd->instruction_pointer);
 	json_object_object_add(o, "ip", json_object_new_string(buf));
-	json_object_object_add(
-	    o, "action",
-	    json_object_new_string(why ? "errno" : verdict_name(ret)));
+	json_object_object_add(o, "action",
+			       why ? json_object_new_string("errno")
+				   : action_json(ret));
 	snprintf(buf, sizeof(buf), "0x%08x", ret);
 	json_object_object_add(o, "ret", json_object_new_string(buf));
 	json_object_object_add(o, "data",
