@@ -13,7 +13,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <sched.h>
 #include <signal.h>
@@ -23,7 +22,6 @@
 #include <sys/capability.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
-#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -139,7 +137,6 @@ struct sup {
 	int exec_pipe;
 	int exec_err;
 	int exec_stage;
-	int sigfd;
 	int err;
 	struct abi_info abis[BPF_CACHE_MAX_ABIS];
 	size_t n_abis;
@@ -1304,35 +1301,147 @@ on_status(struct sup *s, pid_t tid, int status)
 
 /* ---- signals to the supervisor ---- */
 
-static void
-on_signal(struct sup *s, const struct signalfd_siginfo *si)
-{
-	int sig = (int)si->ssi_signo;
+/*
+ * The event loop blocks in waitpid(), one call per stop, so signals sent
+ * to the supervisor are handled in a handler, which forwards them itself:
+ * nothing can be lost between a check and the wait.  The handler sees
+ * only these, which are set before the first target runs.
+ */
+static volatile sig_atomic_t fwd_pid;
+static pid_t fwd_self;
 
-	switch (sig) {
-	case SIGCHLD:
-	case SIGINT:
-	case SIGQUIT: /* the target has them too; we ignore them, as system() */
-	case SIGTSTP:
-	case SIGTTIN:
-	case SIGTTOU: /* the target's own stop stops us */
-	case SIGCONT:
-	case SIGWINCH:
-	case SIGURG:
-	case SIGPIPE:
-		return;
-	default:
-		break;
-	}
+/* The signals the supervisor lets the target decide about, as system(). */
+static const int ignored_signals[] = { SIGINT,	SIGQUIT, SIGTSTP,
+				       SIGTTIN, SIGTTOU, SIGPIPE };
+
+/* Is @pid traced by us?  Async-signal-safe: open, read and close. */
+static bool
+traced_by_us(pid_t pid)
+{
+	char path[40], buf[1024], *p, *end;
+	long tracer = 0;
+	ssize_t n;
+	int fd, i = 0;
+	unsigned long v = (unsigned long)pid;
+	char digits[24];
+
+	if (pid <= 0)
+		return false;
+	memcpy(path, "/proc/", 6);
+	do
+		digits[i++] = (char)('0' + v % 10);
+	while ((v /= 10) && i < (int)sizeof(digits));
+	for (n = 0; i > 0; n++)
+		path[6 + n] = digits[--i];
+	memcpy(path + 6 + n, "/status", 8);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	p = strstr(buf, "TracerPid:");
+	if (!p)
+		return false;
+	for (p += 10; *p == '\t' || *p == ' '; p++)
+		;
+	for (end = p; *end >= '0' && *end <= '9'; end++)
+		tracer = tracer * 10 + (*end - '0');
+	return tracer == fwd_self;
+}
+
+static void
+on_signal(int sig, siginfo_t *si, void *uc)
+{
+	int saved = errno;
+
+	(void)uc;
 	/*
 	 * Forward what was sent to us alone.  What a target sent to its
 	 * group or to everyone has reached the targets already, and what the
 	 * kernel sent (a hangup) went to the foreground group.
 	 */
-	if (si->ssi_code > 0 || task_find(s, (pid_t)si->ssi_pid))
+	if (si->si_code > 0 || traced_by_us(si->si_pid)) {
+		errno = saved;
 		return;
-	if (!s->main_done)
-		kill(s->main_pid, sig);
+	}
+	if (fwd_pid > 0) {
+		kill(fwd_pid, sig);
+	} else if (fwd_pid < 0) {
+		/*
+		 * The command is gone and we wait for what it left: the
+		 * signal ends us, and the kernel ends them (EXITKILL).
+		 */
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
+	errno = saved;
+}
+
+/*
+ * Set the supervisor's dispositions; @ret_old receives the old ones, for
+ * the launcher to put back before exec (an ignored signal stays ignored
+ * across execve).
+ */
+static void
+signals_setup(struct sigaction ret_old[NSIG])
+{
+	struct sigaction ign = { .sa_handler = SIG_IGN };
+	struct sigaction fwd = { .sa_sigaction = on_signal,
+				 .sa_flags = SA_SIGINFO };
+	size_t i;
+	int sig;
+
+	sigfillset(&fwd.sa_mask);
+	for (sig = 1; sig < NSIG; sig++)
+		sigaction(sig, NULL, &ret_old[sig]);
+	for (i = 0; i < sizeof(ignored_signals) / sizeof(ignored_signals[0]);
+	     i++)
+		sigaction(ignored_signals[i], &ign, NULL);
+	for (sig = 1; sig < NSIG; sig++) {
+		switch (sig) {
+		case SIGKILL:
+		case SIGSTOP:
+		case SIGCHLD:
+		case SIGCONT:
+		case SIGWINCH:
+		case SIGURG:
+		case SIGSEGV:
+		case SIGBUS:
+		case SIGILL:
+		case SIGFPE:
+		case SIGTRAP:
+		case SIGABRT:
+		case SIGSYS:
+			continue;
+		default:
+			break;
+		}
+		/* leave alone what the caller ignores, and our own ignores */
+		if (ret_old[sig].sa_handler == SIG_IGN)
+			continue;
+		for (i = 0;
+		     i < sizeof(ignored_signals) / sizeof(ignored_signals[0]);
+		     i++)
+			if (sig == ignored_signals[i])
+				break;
+		if (i < sizeof(ignored_signals) / sizeof(ignored_signals[0]))
+			continue;
+		/* glibc refuses its own two real-time signals: fine */
+		sigaction(sig, &fwd, NULL);
+	}
+}
+
+static void
+signals_restore(const struct sigaction old[NSIG])
+{
+	int sig;
+
+	for (sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			sigaction(sig, &old[sig], NULL);
 }
 
 /* ---- launch ---- */
@@ -1429,8 +1538,8 @@ find_command(const char *name, char **ret)
 }
 
 static void __attribute__((noreturn))
-child_main(const struct tracer_config *cfg, int fd, const sigset_t *mask,
-	   const struct sigaction *pipe_act, const struct sock_fprog *pf,
+child_main(const struct tracer_config *cfg, int fd,
+	   const struct sigaction *old_act, const struct sock_fprog *pf,
 	   pid_t parent)
 {
 	char *path = NULL;
@@ -1439,8 +1548,7 @@ child_main(const struct tracer_config *cfg, int fd, const sigset_t *mask,
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(125);
-	sigaction(SIGPIPE, pipe_act, NULL);
-	sigprocmask(SIG_SETMASK, mask, NULL);
+	signals_restore(old_act);
 	/* wait here until the supervisor has seized us */
 	raise(SIGSTOP);
 	r = find_command(cfg->argv[0], &path);
@@ -1462,8 +1570,7 @@ child_main(const struct tracer_config *cfg, int fd, const sigset_t *mask,
 }
 
 static int
-launch(struct sup *s, const sigset_t *orig_mask,
-       const struct sigaction *pipe_act)
+launch(struct sup *s, const struct sigaction *old_act)
 {
 	const struct tracer_config *cfg = s->cfg;
 	struct sock_filter *pf = NULL;
@@ -1496,8 +1603,7 @@ launch(struct sup *s, const sigset_t *orig_mask,
 	}
 	if (pid == 0) {
 		close(fds[0]);
-		child_main(cfg, fds[1], orig_mask, pipe_act, pf ? &fprog : NULL,
-			   s->self);
+		child_main(cfg, fds[1], old_act, pf ? &fprog : NULL, s->self);
 	}
 	close(fds[1]);
 	fds[1] = -1;
@@ -1629,73 +1735,53 @@ int
 tracer_run(const struct tracer_config *cfg, int *ret_status,
 	   struct tracer_stats *ret_stats)
 {
+	struct sigaction *old_act = NULL;
 	struct sup *s;
-	sigset_t all, orig;
-	struct sigaction pipe_old, ign = { .sa_handler = SIG_IGN };
 	int r, status;
 	size_t i;
 
 	if (!cfg->argv || !cfg->argv[0] || (!cfg->chain && !cfg->strict))
 		return -EINVAL;
 	s = calloc(1, sizeof(*s));
-	if (!s)
+	old_act = calloc(NSIG, sizeof(*old_act));
+	if (!s || !old_act) {
+		free(s);
+		free(old_act);
 		return -ENOMEM;
+	}
 	s->cfg = cfg;
 	s->self = getpid();
 	s->pgrp = getpgrp();
 	s->exec_pipe = -1;
-	s->sigfd = -1;
 	setup_abis(s);
 
 	/* orphans of the tree come to us, and stay in reach */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
-	sigfillset(&all);
-	sigdelset(&all, SIGSEGV);
-	sigdelset(&all, SIGBUS);
-	sigdelset(&all, SIGILL);
-	sigdelset(&all, SIGFPE);
-	sigdelset(&all, SIGABRT);
-	sigprocmask(SIG_BLOCK, &all, &orig);
-	sigaction(SIGPIPE, &ign, &pipe_old);
-	s->sigfd = signalfd(-1, &all, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (s->sigfd < 0) {
-		r = -errno;
-		goto out;
-	}
-	r = launch(s, &orig, &pipe_old);
+	fwd_self = s->self;
+	fwd_pid = 0;
+	signals_setup(old_act);
+	r = launch(s, old_act);
 	if (r < 0)
 		goto out;
+	fwd_pid = s->main_pid;
 	/* after the fork, so the launcher could still be seized */
 	prctl(PR_SET_DUMPABLE, 0);
 
 	for (;;) {
-		struct pollfd pfd = { s->sigfd, POLLIN, 0 };
 		pid_t tid;
 
-		if (s->main_done && !s->cfg->wait_all && !s->killed_rest)
-			kill_all(s);
-		tid = waitpid(-1, &status, __WALL | WNOHANG);
-		if (tid > 0) {
+		if (s->main_done) {
+			fwd_pid = -1;
+			if (!s->cfg->wait_all && !s->killed_rest)
+				kill_all(s);
+		}
+		tid = waitpid(-1, &status, __WALL);
+		if (tid > 0)
 			on_status(s, tid, status);
-			continue;
-		}
-		if (tid < 0 && errno == EINTR)
-			continue;
-		if (tid < 0)
+		else if (errno != EINTR)
 			break; /* ECHILD: nothing left */
-		if (poll(&pfd, 1, -1) < 0 && errno != EINTR) {
-			r = -errno;
-			fail(s, r);
-			break;
-		}
-		for (;;) {
-			struct signalfd_siginfo si;
-
-			if (read(s->sigfd, &si, sizeof(si)) != sizeof(si))
-				break;
-			on_signal(s, &si);
-		}
 	}
+	fwd_pid = 0;
 	read_exec_error(s);
 	if (s->exec_stage) {
 		const char *what = "cannot run";
@@ -1724,8 +1810,6 @@ tracer_run(const struct tracer_config *cfg, int *ret_status,
 	if (ret_stats)
 		*ret_stats = s->st;
 out:
-	if (s->sigfd >= 0)
-		close(s->sigfd);
 	if (s->exec_pipe >= 0)
 		close(s->exec_pipe);
 	for (i = 0; i < TASK_BUCKETS; i++)
@@ -1735,8 +1819,8 @@ out:
 			s->tab[i] = t->next;
 			task_free(t);
 		}
-	sigaction(SIGPIPE, &pipe_old, NULL);
-	sigprocmask(SIG_SETMASK, &orig, NULL);
+	signals_restore(old_act);
+	free(old_act);
 	free(s);
 	return r;
 }
