@@ -130,6 +130,7 @@ struct sup {
 	pid_t self;
 	pid_t pgrp;
 	pid_t main_pid;
+	bool prefilter; /* the config's, unless the kernel cannot */
 	bool main_done;
 	bool exec_done;
 	int main_status;
@@ -466,7 +467,7 @@ static void
 resume(struct sup *s, struct task *t, int sig)
 {
 	int req =
-	    (!s->cfg->prefilter || t->want_exit) ? PTRACE_SYSCALL : PTRACE_CONT;
+	    (!s->prefilter || t->want_exit) ? PTRACE_SYSCALL : PTRACE_CONT;
 
 	if (ptrace(req, t->tid, 0, sig) < 0 && errno != ESRCH) {
 		warnx_(s, "cannot resume task %d: %s", t->tid, strerror(errno));
@@ -635,10 +636,10 @@ kill_by_kernel(struct sup *s, struct task *t, const struct call *c,
 			r = rv < 0 ? (int)rv : -EPROTO;
 	}
 	if (r == 0) {
-		t->pass_entry = !s->cfg->prefilter;
+		t->pass_entry = !s->prefilter;
 		r = tracer_inject_end_restart(
-		    &inj, s->cfg->prefilter ? TRACER_RESUME_CONT
-					    : TRACER_RESUME_SYSCALL);
+		    &inj,
+		    s->prefilter ? TRACER_RESUME_CONT : TRACER_RESUME_SYSCALL);
 	}
 	if (r < 0 && inj.state == TRACER_INJECT_DEAD)
 		return 0; /* its death report comes through waitpid */
@@ -794,7 +795,7 @@ guard_seccomp(struct sup *s, struct task *t, const struct call *c)
 		mode = a[1];
 		uaddr = a[2];
 	}
-	if (mode == SECCOMP_MODE_STRICT && !s->cfg->prefilter)
+	if (mode == SECCOMP_MODE_STRICT && !s->prefilter)
 		return -EINVAL; /* the kernel refuses it in filter mode */
 	if (mode != SECCOMP_MODE_FILTER)
 		return 0;
@@ -1086,7 +1087,7 @@ on_syscall_stop(struct sup *s, struct task *t)
 		}
 		break;
 	case PTRACE_SYSCALL_INFO_SECCOMP:
-		if (!s->cfg->prefilter) {
+		if (!s->prefilter) {
 			/*
 			 * Without the prefilter only a filter of the
 			 * target's own stops here (we decided at entry):
@@ -1569,6 +1570,24 @@ child_main(const struct tracer_config *cfg, int fd,
 				   : TRACER_EXIT_CANNOT_EXEC);
 }
 
+static pid_t
+tracer_of(pid_t pid)
+{
+	char path[64], line[128];
+	pid_t tracer = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "TracerPid: %d", &tracer) == 1)
+			break;
+	fclose(f);
+	return tracer;
+}
+
 static int
 launch(struct sup *s, const struct sigaction *old_act)
 {
@@ -1580,7 +1599,7 @@ launch(struct sup *s, const struct sigaction *old_act)
 	pid_t pid;
 	struct task *t;
 
-	if (cfg->prefilter) {
+	if (s->prefilter) {
 		r = tracer_prefilter(cfg->chain, cfg->strict, &pf, &pf_len);
 		if (r < 0) {
 			warnx_(s, "cannot build the kernel prefilter: %s",
@@ -1622,13 +1641,23 @@ launch(struct sup *s, const struct sigaction *old_act)
 	}
 	if (ptrace(PTRACE_SEIZE, pid, 0, PTRACE_OPTIONS) < 0) {
 		r = -errno;
-		warnx_(s, "cannot trace the command: ptrace: %s%s",
-		       strerror(errno),
-		       errno == EPERM
-			   ? " (ptrace is not permitted here: a container "
-			     "without CAP_SYS_PTRACE, a seccomp profile that "
-			     "denies ptrace, or a Yama ptrace_scope of 3)"
-			   : "");
+		pid_t other = tracer_of(pid);
+
+		if (errno == EPERM && other > 0 && other != s->self)
+			warnx_(s,
+			       "cannot trace the command: it is already "
+			       "traced by process %d (a debugger, or strace "
+			       "-f, above sandbox-run?)",
+			       other);
+		else
+			warnx_(s, "cannot trace the command: ptrace: %s%s",
+			       strerror(-r),
+			       -r == EPERM
+				   ? " (ptrace is not permitted here: a "
+				     "container without CAP_SYS_PTRACE, a "
+				     "seccomp profile that denies ptrace, or a "
+				     "Yama ptrace_scope of 3)"
+				   : "");
 		kill(pid, SIGKILL);
 		waitpid(pid, &status, 0);
 		goto out;
@@ -1642,7 +1671,7 @@ launch(struct sup *s, const struct sigaction *old_act)
 	t->chain =
 	    cfg->chain ? bpf_filter_ref((struct bpf_filter *)cfg->chain) : NULL;
 	/* only without the prefilter do the launcher's own calls stop */
-	t->pre_exec = !cfg->prefilter;
+	t->pre_exec = !s->prefilter;
 	kill(pid, SIGCONT);
 	r = 0;
 out:
@@ -1701,6 +1730,18 @@ setup_abis(struct sup *s)
 	return 0;
 }
 
+/*
+ * Can this kernel stop us with SECCOMP_RET_TRACE?  Without seccomp
+ * filters, every call stops instead (DESIGN.md).
+ */
+static bool
+seccomp_traces(void)
+{
+	uint32_t act = SECCOMP_RET_TRACE;
+
+	return syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &act) == 0;
+}
+
 static void
 log_exit(struct sup *s)
 {
@@ -1753,6 +1794,7 @@ tracer_run(const struct tracer_config *cfg, int *ret_status,
 	s->self = getpid();
 	s->pgrp = getpgrp();
 	s->exec_pipe = -1;
+	s->prefilter = cfg->prefilter && seccomp_traces();
 	setup_abis(s);
 
 	/* orphans of the tree come to us, and stay in reach */
