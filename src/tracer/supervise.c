@@ -594,11 +594,18 @@ kill_by_kernel(struct sup *s, struct task *t, const struct call *c,
 	struct sock_filter insn = BPF_STMT(BPF_RET | BPF_K, ret);
 	uint64_t sp, at, args[ARCH_MAX_ARGS] = { 0 };
 	unsigned char fprog[16] = { 0 };
+	const struct abi_info *via = c->ai;
 	uint16_t one = 1;
 	int64_t rv;
 	int r;
 
-	if (!c->abi)
+	/*
+	 * x32 calls come through the 64-bit syscall instruction, which also
+	 * takes native calls; a kernel without x32 runs only those.
+	 */
+	if (via && via->abi->nr_flag)
+		via = abi_info(s, arch_abi_by_audit(via->abi->audit_arch, 0));
+	if (!via)
 		return -EOPNOTSUPP;
 	r = tracer_inject_begin(t->tid, &inj);
 	if (r < 0)
@@ -610,7 +617,7 @@ kill_by_kernel(struct sup *s, struct task *t, const struct call *c,
 	sp = arch_get_sp(&inj.saved);
 	at = (sp - 128 - 64) & ~(uint64_t)15;
 	memcpy(fprog, &one, sizeof(one));
-	if (c->abi->bits == 32) {
+	if (via->abi->bits == 32) {
 		uint32_t p = (uint32_t)(at + 16);
 
 		memcpy(fprog + 4, &p, sizeof(p));
@@ -625,13 +632,13 @@ kill_by_kernel(struct sup *s, struct task *t, const struct call *c,
 	if (r == 0) {
 		args[0] = PR_SET_NO_NEW_PRIVS;
 		args[1] = 1;
-		r = tracer_inject_call(&inj, c->ai->nr[SP_PRCTL], args, &rv);
+		r = tracer_inject_call(&inj, via->nr[SP_PRCTL], args, &rv);
 	}
 	if (r == 0) {
 		args[0] = SECCOMP_SET_MODE_FILTER;
 		args[1] = 0;
 		args[2] = at;
-		r = tracer_inject_call(&inj, c->ai->nr[SP_SECCOMP], args, &rv);
+		r = tracer_inject_call(&inj, via->nr[SP_SECCOMP], args, &rv);
 		if (r == 0 && rv != 0)
 			r = rv < 0 ? (int)rv : -EPROTO;
 	}
