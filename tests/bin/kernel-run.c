@@ -12,6 +12,7 @@
  * run, as sandbox-run's.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,41 +26,60 @@
 
 #define MAX_FILTERS 64
 
+/*
+ * Read all of @path, so a pipe or /dev/stdin serves as well as a file; one
+ * byte past the kernel's limit is enough to refuse an oversized image.
+ */
 static int
 load(const char *path, struct sock_fprog *ret)
 {
-	struct sock_filter *buf;
-	FILE *f = fopen(path, "re");
-	size_t n;
-	long size;
+	const size_t max = BPF_MAXINSNS * sizeof(struct sock_filter) + 1;
+	unsigned char *buf;
+	size_t size = 0;
+	ssize_t r;
+	int fd;
 
-	if (!f) {
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
 		fprintf(stderr, "kernel-run: %s: %s\n", path, strerror(errno));
 		return -1;
 	}
-	if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET) != 0) {
-		fprintf(stderr, "kernel-run: %s: cannot seek\n", path);
-		fclose(f);
+	buf = malloc(max);
+	if (!buf) {
+		fprintf(stderr, "kernel-run: out of memory\n");
+		close(fd);
 		return -1;
 	}
-	if (size == 0 || size % sizeof(*buf) != 0 ||
-	    (size_t)size / sizeof(*buf) > BPF_MAXINSNS) {
-		fprintf(stderr, "kernel-run: %s: not a filter image\n", path);
-		fclose(f);
-		return -1;
+	while (size < max) {
+		r = read(fd, buf + size, max - size);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			fprintf(stderr, "kernel-run: %s: %s\n", path,
+				strerror(errno));
+			free(buf);
+			close(fd);
+			return -1;
+		}
+		if (r == 0)
+			break;
+		size += (size_t)r;
 	}
-	n = (size_t)size / sizeof(*buf);
-	buf = malloc((size_t)size);
-	if (!buf || fread(buf, sizeof(*buf), n, f) != n) {
-		fprintf(stderr, "kernel-run: %s: cannot read\n", path);
+	close(fd);
+	if (size == 0 || size % sizeof(struct sock_filter) != 0 ||
+	    size / sizeof(struct sock_filter) > BPF_MAXINSNS) {
+		fprintf(stderr,
+			"kernel-run: %s: not a filter image (%s%zu bytes; "
+			"want a non-zero multiple of %zu, at most %d "
+			"instructions)\n",
+			path, size == max ? "more than " : "",
+			size == max ? max - 1 : size,
+			sizeof(struct sock_filter), BPF_MAXINSNS);
 		free(buf);
-		fclose(f);
 		return -1;
 	}
-	fclose(f);
-	ret->len = (unsigned short)n;
-	ret->filter = buf;
+	ret->len = (unsigned short)(size / sizeof(struct sock_filter));
+	ret->filter = (struct sock_filter *)buf;
 	return 0;
 }
 
