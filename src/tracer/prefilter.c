@@ -40,6 +40,53 @@ static const char *const always_traced[] = {
 	"process_vm_writev",
 };
 
+/*
+ * Calls the supervisor must see only with some arguments, which the
+ * prefilter tests on the low 32 bits (all of them are int arguments):
+ * those that would set a signal the supervisor cannot absorb, or act on
+ * another process (the supervisor's limits and scheduling).
+ */
+enum watch_op {
+	WATCH_EQ,
+	WATCH_NE
+};
+
+static const struct watch {
+	const char *name;
+	unsigned int arg;
+	enum watch_op op;
+	uint32_t k;
+} watches[] = {
+	{ "fcntl", 1, WATCH_EQ, 10 /* F_SETSIG */ },
+	{ "fcntl64", 1, WATCH_EQ, 10 },
+	{ "prlimit64", 0, WATCH_NE, 0 },
+	{ "setpriority", 1, WATCH_NE, 0 },
+	{ "ioprio_set", 1, WATCH_NE, 0 },
+	{ "sched_setaffinity", 0, WATCH_NE, 0 },
+	{ "sched_setscheduler", 0, WATCH_NE, 0 },
+	{ "sched_setparam", 0, WATCH_NE, 0 },
+	{ "sched_setattr", 0, WATCH_NE, 0 },
+};
+
+bool
+tracer_watched(const struct arch_abi *abi, int32_t nr, const uint64_t *args)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(watches) / sizeof(watches[0]); i++) {
+		const struct watch *w = &watches[i];
+		uint32_t v;
+
+		if (nr != arch_syscall_nr(abi, w->name))
+			continue;
+		if (!args)
+			return true;
+		v = (uint32_t)args[w->arg];
+		return w->op == WATCH_EQ ? v == w->k : v != w->k;
+	}
+	return false;
+}
+
 bool
 tracer_always_traced(const struct arch_abi *abi, int32_t nr)
 {
@@ -94,8 +141,30 @@ emit_section(struct prog *p, const struct bpf_filter *chain, bool strict,
 {
 	const uint32_t trace = SECCOMP_RET_TRACE;
 	uint32_t lo, hi;
+	size_t i;
 	int r = 0;
 
+	/* calls watched for some arguments: those stop, the rest go on */
+	for (i = 0; i < sizeof(watches) / sizeof(watches[0]); i++) {
+		const struct watch *w = &watches[i];
+		int32_t nr = arch_syscall_nr(abi, w->name);
+		uint32_t off =
+		    (uint32_t)offsetof(struct seccomp_data, args[w->arg]) +
+		    (abi->big_endian ? 4 : 0);
+
+		if (nr < 0)
+			continue;
+		r |= emit(p, BPF_JMP | BPF_JEQ | BPF_K, 0, 4, (uint32_t)nr);
+		r |= emit(p, BPF_LD | BPF_W | BPF_ABS, 0, 0, off);
+		if (w->op == WATCH_EQ)
+			r |= emit(p, BPF_JMP | BPF_JEQ | BPF_K, 1, 0, w->k);
+		else
+			r |= emit(p, BPF_JMP | BPF_JEQ | BPF_K, 0, 1, w->k);
+		r |= emit(p, BPF_RET | BPF_K, 0, 0,
+			  passes(chain, strict, abi, nr) ? SECCOMP_RET_ALLOW
+							 : trace);
+		r |= emit(p, BPF_RET | BPF_K, 0, 0, trace);
+	}
 	/* x32 numbers and negative ones (-1 included) are decided by us */
 	if (x32_flag)
 		r |= emit(p, BPF_JMP | BPF_JGE | BPF_K, 0, 1, x32_flag);

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -65,6 +66,15 @@ enum special {
 	SP_PROCESS_VM_WRITEV,
 	SP_EXECVE,
 	SP_EXECVEAT,
+	SP_FCNTL,
+	SP_FCNTL64,
+	SP_PRLIMIT64,
+	SP_SETPRIORITY,
+	SP_IOPRIO_SET,
+	SP_SCHED_SETAFFINITY,
+	SP_SCHED_SETSCHEDULER,
+	SP_SCHED_SETPARAM,
+	SP_SCHED_SETATTR,
 	SP_COUNT,
 };
 
@@ -86,6 +96,15 @@ static const char *const special_names[SP_COUNT] = {
 	"process_vm_writev",
 	"execve",
 	"execveat",
+	"fcntl",
+	"fcntl64",
+	"prlimit64",
+	"setpriority",
+	"ioprio_set",
+	"sched_setaffinity",
+	"sched_setscheduler",
+	"sched_setparam",
+	"sched_setattr",
 };
 
 struct abi_info {
@@ -518,8 +537,12 @@ skip_call(struct sup *s, struct task *t, const struct call *c, int64_t val,
 	struct arch_regs regs;
 	int r;
 
-	if (!c->abi || (r = arch_regs_fetch(t->tid, &regs)) < 0 ||
-	    !arch_regs_abi_ok(&regs, c->abi))
+	if (!c->abi)
+		return -EOPNOTSUPP;
+	r = arch_regs_fetch(t->tid, &regs);
+	if (r < 0)
+		return r; /* -ESRCH: it died meanwhile, its report follows */
+	if (!arch_regs_abi_ok(&regs, c->abi))
 		return -EOPNOTSUPP;
 	if (c->op == PTRACE_SYSCALL_INFO_SECCOMP && pend == PEND_RETURN) {
 		arch_set_nr(&regs, c->abi, -1);
@@ -653,46 +676,185 @@ kill_by_kernel(struct sup *s, struct task *t, const struct call *c,
 	return r;
 }
 
-static bool
-kill_hits_self(struct sup *s, const struct task *t, pid_t pid, int sig)
+/* Change argument @i of the call @t is stopped in. */
+static int
+set_arg(struct task *t, const struct call *c, unsigned int i, uint64_t val)
 {
-	if (pid == s->self)
-		return true;
-	/* a broadcast or group signal the supervisor can absorb is fine */
-	if (sig != SIGKILL && sig != SIGSTOP)
-		return false;
-	if (pid == -1)
-		return true;
-	if (pid == 0)
-		return getpgid(t->tid) == s->pgrp;
-	return pid < -1 && -pid == s->pgrp;
+	struct arch_regs regs;
+	int r = arch_regs_fetch(t->tid, &regs);
+
+	if (r < 0)
+		return r;
+	if (!arch_regs_abi_ok(&regs, c->abi))
+		return -EOPNOTSUPP;
+	arch_set_arg(&regs, c->abi, i, val);
+	return arch_regs_store(t->tid, &regs);
 }
 
-/* The pid a pidfd (or a /proc/PID directory fd) of @t refers to. */
-static pid_t
-pidfd_target(pid_t tid, int fd)
+/*
+ * kill(2): the supervisor absorbs any signal but SIGKILL and SIGSTOP that
+ * reaches it through a group or a broadcast, so only those are refused.
+ * kill(0, ...) means the caller's group when it runs, which another
+ * process can change meanwhile (setpgid), so it is pinned to the group
+ * seen here.
+ */
+static int64_t
+guard_kill(struct sup *s, struct task *t, const struct call *c)
 {
-	char path[64], link[256], line[128];
+	pid_t pid = (pid_t)c->sd.args[0], pgrp;
+	int sig = (int)c->sd.args[1];
+
+	if (pid == s->self)
+		return -EPERM;
+	if (sig != SIGKILL && sig != SIGSTOP)
+		return 0;
+	if (pid == -1)
+		return -EPERM;
+	if (pid < -1)
+		return -pid == s->pgrp ? -EPERM : 0;
+	if (pid != 0)
+		return 0;
+	pgrp = getpgid(t->tid);
+	if (pgrp < 0 || pgrp == s->pgrp)
+		return -EPERM;
+	return set_arg(t, c, 0, (uint64_t)(int64_t)-pgrp) < 0 ? -EPERM : 0;
+}
+
+/*
+ * What a pidfd (or /proc/PID directory fd) @fd of process @tgid refers to.
+ * The supervisor takes its own copy of the file (pidfd_getfd), which the
+ * target cannot change, and asks the copy: a path could be a bind mount,
+ * and /proc/TID/fd of a non-dumpable target cannot be read.  Returns 1 for
+ * the supervisor itself, 0 for another process (its pid in *@ret_pid, or
+ * -1 for a /proc directory), -EBADF when @fd is not open, or another
+ * -errno when it cannot tell.
+ */
+static int
+pidfd_is_self(struct sup *s, pid_t tgid, int fd, pid_t *ret_pid)
+{
+	struct stat st, self_st;
+	char path[64], line[128];
+	int pfd, copy, r = 0;
 	pid_t pid = -1;
-	ssize_t n;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%d/fd/%d", tid, fd);
-	n = readlink(path, link, sizeof(link) - 1);
-	if (n < 0)
-		return -1;
-	link[n] = '\0';
-	if (sscanf(link, "/proc/%d", &pid) == 1)
-		return pid;
-	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", tid, fd);
+	pfd = (int)syscall(SYS_pidfd_open, tgid, 0);
+	if (pfd < 0)
+		return -errno;
+	copy = (int)syscall(SYS_pidfd_getfd, pfd, fd, 0);
+	r = copy < 0 ? -errno : 0;
+	close(pfd);
+	if (r < 0)
+		return r;
+	if (fstat(copy, &st) < 0) {
+		r = -errno;
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		if (stat("/proc/self", &self_st) < 0) {
+			r = -errno;
+			goto out;
+		}
+		r = st.st_dev == self_st.st_dev && st.st_ino == self_st.st_ino;
+		goto out;
+	}
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", copy);
 	f = fopen(path, "re");
-	if (!f)
-		return -1;
+	if (!f) {
+		r = -errno;
+		goto out;
+	}
 	while (fgets(line, sizeof(line), f))
 		if (sscanf(line, "Pid: %d", &pid) == 1)
 			break;
 	fclose(f);
-	return pid;
+	r = pid == s->self;
+out:
+	*ret_pid = pid;
+	close(copy);
+	return r;
+}
+
+#ifndef PIDFD_SIGNAL_PROCESS_GROUP
+#define PIDFD_SIGNAL_PROCESS_GROUP (1U << 2)
+#endif
+
+/*
+ * Does another task share @t's file table?  Then it can swap the fd a
+ * pidfd call of @t names between our check and the call.  Only @t could
+ * make a new sharer, and it is stopped.
+ */
+static bool
+files_shared(struct sup *s, const struct task *t)
+{
+	size_t i;
+
+	for (i = 0; i < TASK_BUCKETS; i++)
+		for (struct task *o = s->tab[i]; o; o = o->next)
+			if (o != t && syscall(SYS_kcmp, t->tid, o->tid,
+					      2 /* KCMP_FILES */, 0, 0) == 0)
+				return true;
+	return false;
+}
+
+static int64_t
+guard_pidfd(struct sup *s, struct task *t, const struct call *c)
+{
+	int sig = (int)c->sd.args[1];
+	pid_t pid = -1;
+	int r;
+
+	/*
+	 * The signals the supervisor cannot absorb are refused where the
+	 * check could be raced; any other that slipped through would be.
+	 */
+	if (is_call(c, SP_PIDFD_SEND_SIGNAL) &&
+	    (sig == SIGKILL || sig == SIGSTOP) && files_shared(s, t))
+		return -EPERM;
+	r = pidfd_is_self(s, t->tgid, (int)c->sd.args[0], &pid);
+
+	if (r == -EBADF)
+		return 0; /* not open: the kernel says so */
+	if (r != 0)
+		return -EPERM; /* the supervisor, or cannot tell: fail closed */
+	if (is_call(c, SP_PIDFD_SEND_SIGNAL) &&
+	    ((unsigned int)c->sd.args[3] & PIDFD_SIGNAL_PROCESS_GROUP) &&
+	    ((int)c->sd.args[1] == SIGKILL || (int)c->sd.args[1] == SIGSTOP) &&
+	    (pid < 0 || getpgid(pid) == s->pgrp))
+		return -EPERM;
+	return 0;
+}
+
+/* Calls that change another process's limits or scheduling. */
+static int64_t
+guard_limits(struct sup *s, const struct call *c)
+{
+	const __u64 *a = c->sd.args;
+
+	if (is_call(c, SP_PRLIMIT64) || is_call(c, SP_SCHED_SETAFFINITY) ||
+	    is_call(c, SP_SCHED_SETSCHEDULER) ||
+	    is_call(c, SP_SCHED_SETPARAM) || is_call(c, SP_SCHED_SETATTR))
+		return (pid_t)a[0] == s->self ? -EPERM : 0;
+	if (is_call(c, SP_SETPRIORITY))
+		return ((int)a[0] == PRIO_PROCESS && (pid_t)a[1] == s->self) ||
+			       ((int)a[0] == PRIO_PGRP &&
+				(pid_t)a[1] == s->pgrp)
+			   ? -EPERM
+			   : 0;
+	if (is_call(c, SP_IOPRIO_SET))
+		return ((int)a[0] == 1 /* IOPRIO_WHO_PROCESS */ &&
+			(pid_t)a[1] == s->self) ||
+			       ((int)a[0] == 2 /* IOPRIO_WHO_PGRP */ &&
+				(pid_t)a[1] == s->pgrp)
+			   ? -EPERM
+			   : 0;
+	/* a signal for I/O events that the supervisor could not absorb */
+	if (is_call(c, SP_FCNTL) || is_call(c, SP_FCNTL64))
+		return (int)a[1] == F_SETSIG &&
+			       ((int)a[2] == SIGKILL || (int)a[2] == SIGSTOP)
+			   ? -EPERM
+			   : 0;
+	return 0;
 }
 
 /*
@@ -708,8 +870,7 @@ guard(struct sup *s, struct task *t, const struct call *c)
 	if (is_call(c, SP_CLONE3))
 		return -ENOSYS; /* its flags live in memory we cannot pin */
 	if (is_call(c, SP_KILL))
-		return kill_hits_self(s, t, (pid_t)a[0], (int)a[1]) ? -EPERM
-								    : 0;
+		return guard_kill(s, t, c);
 	if (is_call(c, SP_TKILL) || is_call(c, SP_RT_SIGQUEUEINFO) ||
 	    is_call(c, SP_PIDFD_OPEN) || is_call(c, SP_PROCESS_VM_READV) ||
 	    is_call(c, SP_PROCESS_VM_WRITEV))
@@ -720,22 +881,9 @@ guard(struct sup *s, struct task *t, const struct call *c)
 	if (is_call(c, SP_PTRACE))
 		return (pid_t)a[1] == self && a[0] != PTRACE_TRACEME ? -EPERM
 								     : 0;
-	if (is_call(c, SP_PIDFD_SEND_SIGNAL) || is_call(c, SP_PIDFD_GETFD)) {
-		pid_t pid = pidfd_target(t->tid, (int)a[0]);
-
-		/* an fd we cannot resolve fails closed */
-		if (pid == self)
-			return -EPERM;
-		if (pid < 0) {
-			char path[64];
-
-			snprintf(path, sizeof(path), "/proc/%d/fd/%d", t->tid,
-				 (int)a[0]);
-			return access(path, F_OK) == 0 ? -EPERM : 0;
-		}
-		return 0;
-	}
-	return 0;
+	if (is_call(c, SP_PIDFD_SEND_SIGNAL) || is_call(c, SP_PIDFD_GETFD))
+		return guard_pidfd(s, t, c);
+	return guard_limits(s, c);
 }
 
 /* Read the sock_fprog of a seccomp(2) or prctl(2) call of @t. */
@@ -1192,6 +1340,30 @@ on_exec(struct sup *s, struct task *t)
 	task_insert(s, old);
 }
 
+/*
+ * Stop as the command stopped, with its signal, so the shell reports the
+ * job as it would have.  Our disposition of the terminal stops is
+ * "ignore", so the default goes back in just for this.
+ */
+static void
+stop_self(struct sup *s, int sig)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL }, old;
+	sigset_t set, saved;
+
+	if (sig == SIGSTOP) {
+		kill(s->self, SIGSTOP);
+		return;
+	}
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, &saved);
+	sigaction(sig, &dfl, &old);
+	raise(sig);
+	sigaction(sig, &old, NULL);
+	sigprocmask(SIG_SETMASK, &saved, NULL);
+}
+
 static void
 on_stop(struct sup *s, struct task *t, int status)
 {
@@ -1232,7 +1404,7 @@ on_stop(struct sup *s, struct task *t, int status)
 			 */
 			if (t->tid == s->main_pid && !s->main_done &&
 			    s->exec_done)
-				kill(s->self, SIGSTOP);
+				stop_self(s, sig);
 			return;
 		}
 		resume(s, t, 0);
@@ -1389,6 +1561,39 @@ on_signal(int sig, siginfo_t *si, void *uc)
 }
 
 /*
+ * The faults: one the kernel raised is real, and ends us as it would have
+ * (with the default action, from the faulting instruction); one that
+ * someone sent is absorbed, or forwarded like the others.
+ */
+static void
+on_fault(int sig, siginfo_t *si, void *uc)
+{
+	if (si->si_code > 0 || si->si_pid == fwd_self) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
+	on_signal(sig, si, uc);
+}
+
+/* The first real-time signal, which glibc hides from SIGRTMIN. */
+#define SIGRTMIN_GLIBC 32
+
+static void
+raw_disposition(int sig, void (*handler)(int))
+{
+	/* the kernel's struct sigaction: handler, flags, restorer, mask */
+	struct {
+		void (*handler)(int);
+		unsigned long flags;
+		void (*restorer)(void);
+		uint64_t mask;
+	} act = { handler, 0, NULL, 0 };
+
+	syscall(SYS_rt_sigaction, sig, &act, NULL, sizeof(act.mask));
+}
+
+/*
  * Set the supervisor's dispositions; @ret_old receives the old ones, for
  * the launcher to put back before exec (an ignored signal stays ignored
  * across execve).
@@ -1399,10 +1604,20 @@ signals_setup(struct sigaction ret_old[NSIG])
 	struct sigaction ign = { .sa_handler = SIG_IGN };
 	struct sigaction fwd = { .sa_sigaction = on_signal,
 				 .sa_flags = SA_SIGINFO };
+	struct sigaction fault = { .sa_sigaction = on_fault,
+				   .sa_flags = SA_SIGINFO };
 	size_t i;
 	int sig;
 
 	sigfillset(&fwd.sa_mask);
+	sigfillset(&fault.sa_mask);
+	/*
+	 * glibc keeps two real-time signals for itself and refuses to change
+	 * them, but their default action ends a process, and a target may
+	 * send them to our group: ignore them through the kernel directly.
+	 */
+	raw_disposition(SIGRTMIN_GLIBC, SIG_IGN);
+	raw_disposition(SIGRTMIN_GLIBC + 1, SIG_IGN);
 	for (sig = 1; sig < NSIG; sig++)
 		sigaction(sig, NULL, &ret_old[sig]);
 	for (i = 0; i < sizeof(ignored_signals) / sizeof(ignored_signals[0]);
@@ -1423,6 +1638,7 @@ signals_setup(struct sigaction ret_old[NSIG])
 		case SIGTRAP:
 		case SIGABRT:
 		case SIGSYS:
+			sigaction(sig, &fault, NULL);
 			continue;
 		default:
 			break;
@@ -1447,6 +1663,8 @@ signals_restore(const struct sigaction old[NSIG])
 {
 	int sig;
 
+	raw_disposition(SIGRTMIN_GLIBC, SIG_DFL);
+	raw_disposition(SIGRTMIN_GLIBC + 1, SIG_DFL);
 	for (sig = 1; sig < NSIG; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP)
 			sigaction(sig, &old[sig], NULL);

@@ -251,6 +251,16 @@ int tracer_inject_end_restart(struct tracer_inject *inj,
 bool tracer_always_traced(const struct arch_abi *abi, int32_t nr);
 
 /**
+ * tracer_watched() - whether call @nr of @abi with @args stops for the
+ * supervisor although the chain may allow it always: fcntl(F_SETSIG),
+ * and prlimit64, setpriority, ioprio_set and sched_set{affinity,
+ * scheduler,param,attr} aimed at a process other than the caller.
+ * With @args NULL: whether @nr is one of those calls at all.
+ */
+bool tracer_watched(const struct arch_abi *abi, int32_t nr,
+		    const uint64_t *args);
+
+/**
  * tracer_prefilter() - build the prefilter for @chain (or for seccomp
  * mode 1 with @strict, where @chain is NULL).
  * @ret: receives the program; the caller frees it with free().
