@@ -33,7 +33,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-		"usage: " PROG " [OPTION]... [--] COMMAND [ARG]...\n"
+		"Usage: " PROG " [OPTION]... [--] COMMAND [ARG]...\n"
 		"Run COMMAND and every process and thread it creates under "
 		"seccomp filters,\nenforced from user space by a ptrace "
 		"supervisor with the kernel's semantics.\n"
@@ -183,7 +183,8 @@ main(int argc, char **argv)
 	bool any_bpf = false;
 
 	/* "+": options end at the command, as env(1) and timeout(1) */
-	while ((c = getopt_long(argc, argv, "+b:snwc:l:hV", opts, NULL)) !=
+	opterr = 0; /* our messages name the program as the others do */
+	while ((c = getopt_long(argc, argv, "+:b:snwc:l:hV", opts, NULL)) !=
 	       -1) {
 		switch (c) {
 		case 'b':
@@ -215,7 +216,16 @@ main(int argc, char **argv)
 			printf(PROG " (%s) %s\n", PACKAGE_NAME,
 			       PACKAGE_VERSION);
 			return 0;
+		case ':':
+			fprintf(stderr,
+				PROG ": option '%s' needs an argument\n",
+				argv[optind - 1]);
+			fprintf(stderr, "Try '" PROG " --help' for more "
+					"information.\n");
+			return EXIT_FAILED;
 		default:
+			fprintf(stderr, PROG ": unknown option '%s'\n",
+				argv[optind - 1]);
 			fprintf(stderr, "Try '" PROG " --help' for more "
 					"information.\n");
 			return EXIT_FAILED;

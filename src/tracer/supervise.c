@@ -1034,7 +1034,13 @@ decide(struct sup *s, struct task *t, struct call *c)
 
 	s->st.decisions++;
 	if (s->cfg->strict) {
-		if (c->abi && arch_strict_allows(c->abi, c->sd.nr)) {
+		/* mode 1 begins at the command, after the launcher's execve */
+		bool launch =
+		    t->tid == s->main_pid && !s->exec_done &&
+		    (is_call(c, SP_EXECVE) || is_call(c, SP_EXECVEAT));
+
+		if (launch ||
+		    (c->abi && arch_strict_allows(c->abi, c->sd.nr))) {
 			resume(s, t, 0);
 			return;
 		}
