@@ -277,6 +277,20 @@ uint64_t arch_get_sp(const struct arch_regs *regs);
 void arch_set_ip(struct arch_regs *regs, uint64_t ip);
 
 /**
+ * arch_vsyscall_page() - the address of the host's legacy vsyscall page,
+ * whose calls the kernel emulates in its page fault handler: they pass
+ * seccomp (with this page's address as the instruction pointer) but make
+ * no ptrace syscall stops.  0 if the host has none.
+ */
+uint64_t arch_vsyscall_page(void);
+
+/**
+ * arch_syscall_insn() - the bytes of the native ABI's syscall instruction
+ * (@ret_len of them), for finding one in the target's memory.
+ */
+const unsigned char *arch_syscall_insn(size_t *ret_len);
+
+/**
  * arch_syscall_insn_len() - the bytes to move the instruction pointer back
  * to execute a call's syscall instruction again: 2 on x86 for syscall,
  * int $0x80 and sysenter (the kernel leaves the ip of the last two after

@@ -17,12 +17,6 @@
 #include <sys/ptrace.h>
 #include <sys/wait.h>
 
-/* include/linux/errno.h: never seen by programs, only by tracers */
-#define ERESTARTSYS	      512
-#define ERESTARTNOINTR	      513
-#define ERESTARTNOHAND	      514
-#define ERESTART_RESTARTBLOCK 516
-
 /* The kernel's SIGRTMIN; libc reserves the first few for itself. */
 #define KERNEL_SIGRTMIN 32
 

@@ -98,6 +98,38 @@ tracer_always_traced(const struct arch_abi *abi, int32_t nr)
 	return false;
 }
 
+/*
+ * Waits the kernel resumes through restart_syscall(2) when a signal
+ * without a handler wakes them (-ERESTART_RESTARTBLOCK), restart_syscall
+ * itself included.
+ */
+static const char *const restartable[] = {
+	"nanosleep", "clock_nanosleep", "clock_nanosleep_time64", "poll",
+	"futex",     "futex_time64",	"restart_syscall",
+};
+
+bool
+tracer_restartable(const struct arch_abi *abi, int32_t nr)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(restartable) / sizeof(restartable[0]); i++)
+		if (nr == arch_syscall_nr(abi, restartable[i]))
+			return true;
+	return false;
+}
+
+bool
+tracer_restart_watched(const struct bpf_filter *chain,
+		       const struct arch_abi *abi, int32_t nr)
+{
+	int32_t restart = arch_restart_syscall_nr(abi);
+
+	return chain && restart >= 0 &&
+	       !bpf_filter_cached(chain, abi->audit_arch, restart) &&
+	       tracer_restartable(abi, nr);
+}
+
 struct prog {
 	struct sock_filter *insn;
 	size_t len, cap;
@@ -124,6 +156,8 @@ passes(const struct bpf_filter *chain, bool strict, const struct arch_abi *abi,
        int32_t nr)
 {
 	if (tracer_always_traced(abi, nr))
+		return false;
+	if (!strict && tracer_restart_watched(chain, abi, nr))
 		return false;
 	if (strict)
 		return arch_strict_allows(abi, nr);
@@ -236,6 +270,40 @@ tracer_prefilter(const struct bpf_filter *chain, bool strict,
 	if (p.len > BPF_MAXINSNS) {
 		free(p.insn);
 		return -E2BIG;
+	}
+	*ret = p.insn;
+	*ret_len = p.len;
+	return 0;
+}
+
+int
+tracer_vsyscall_filter(struct sock_filter **ret, size_t *ret_len)
+{
+	const struct arch_abi *host = arch_abi_host();
+	uint64_t page = arch_vsyscall_page();
+	struct prog p = { 0 };
+	int r = 0;
+
+	*ret = NULL;
+	*ret_len = 0;
+	if (!page)
+		return 0;
+	/* the instruction pointer, in halves, in host (little) byte order */
+	r |= emit(&p, BPF_LD | BPF_W | BPF_ABS, 0, 0,
+		  offsetof(struct seccomp_data, arch));
+	r |= emit(&p, BPF_JMP | BPF_JEQ | BPF_K, 0, 5, host->audit_arch);
+	r |= emit(&p, BPF_LD | BPF_W | BPF_ABS, 0, 0,
+		  offsetof(struct seccomp_data, instruction_pointer) + 4);
+	r |= emit(&p, BPF_JMP | BPF_JEQ | BPF_K, 0, 3, (uint32_t)(page >> 32));
+	r |= emit(&p, BPF_LD | BPF_W | BPF_ABS, 0, 0,
+		  offsetof(struct seccomp_data, instruction_pointer));
+	r |= emit(&p, BPF_ALU | BPF_AND | BPF_K, 0, 0, 0xfffff000u);
+	r |= emit(&p, BPF_JMP | BPF_JEQ | BPF_K, 1, 0, (uint32_t)page);
+	r |= emit(&p, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW);
+	r |= emit(&p, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_TRACE);
+	if (r != 0) {
+		free(p.insn);
+		return -ENOMEM;
 	}
 	*ret = p.insn;
 	*ret_len = p.len;

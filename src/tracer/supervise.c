@@ -128,10 +128,16 @@ struct task {
 	struct bpf_filter *chain; /* NULL while parked */
 	bool parked;		  /* seen before its parent's clone event */
 	int parked_status;
-	bool pre_exec;	 /* the launcher's own code, before its execve */
-	bool want_exit;	 /* resume with PTRACE_SYSCALL */
-	bool pass_entry; /* let the next syscall-entry stop through */
-	bool trap_armed; /* our SIGSYS is on its way */
+	bool pre_exec;	  /* the launcher's own code, before its execve */
+	bool want_exit;	  /* resume with PTRACE_SYSCALL */
+	bool pass_entry;  /* let the next syscall-entry stop through */
+	bool trap_armed;  /* our SIGSYS is on its way */
+	bool vkill;	  /* KILL_THREAD due at its interrupt stop */
+	bool restart_due; /* see on_discarded() */
+	int32_t restart_nr;
+	uint64_t restart_ip;
+	const struct arch_abi *restart_abi;
+	bool job_stopped; /* in a group-stop since its last call stop */
 	enum pending pend;
 	int64_t pend_ret;
 	siginfo_t trap_si;
@@ -150,8 +156,10 @@ struct sup {
 	pid_t pgrp;
 	pid_t main_pid;
 	bool prefilter; /* the config's, unless the kernel cannot */
+	bool kfilter;	/* a filter of ours is in the kernel (see launch) */
 	bool main_done;
 	bool exec_done;
+	bool stop_inside; /* the command's last stop signal came from within */
 	int main_status;
 	bool killed_rest;
 	int exec_pipe;
@@ -563,23 +571,38 @@ skip_call(struct sup *s, struct task *t, const struct call *c, int64_t val,
 	return 0;
 }
 
+/* The SigIgn and SigCgt masks of /proc/TID/status. */
 static int
-sigsys_forced(pid_t tid)
+sig_masks(pid_t tid, unsigned long long *ign, unsigned long long *cgt)
 {
 	char path[64], line[128];
-	unsigned long long ign = 0, blocked = 0;
+	int found = 0;
 	FILE *f;
 
-	if (ptrace(PTRACE_GETSIGMASK, tid, sizeof(blocked), &blocked) < 0)
-		return -errno;
+	*ign = *cgt = 0;
 	snprintf(path, sizeof(path), "/proc/%d/status", tid);
 	f = fopen(path, "re");
 	if (!f)
 		return -errno;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "SigIgn: %llx", &ign) == 1)
-			break;
+	while (found < 2 && fgets(line, sizeof(line), f))
+		if (sscanf(line, "SigIgn: %llx", ign) == 1 ||
+		    sscanf(line, "SigCgt: %llx", cgt) == 1)
+			found++;
 	fclose(f);
+	return found == 2 ? 0 : -EIO;
+}
+
+static int
+sigsys_forced(pid_t tid)
+{
+	unsigned long long ign, cgt, blocked = 0;
+	int r;
+
+	if (ptrace(PTRACE_GETSIGMASK, tid, sizeof(blocked), &blocked) < 0)
+		return -errno;
+	r = sig_masks(tid, &ign, &cgt);
+	if (r < 0)
+		return r;
 	return ((ign | blocked) >> (SIGSYS - 1)) & 1;
 }
 
@@ -674,6 +697,142 @@ kill_by_kernel(struct sup *s, struct task *t, const struct call *c,
 	if (r < 0 && inj.state == TRACER_INJECT_DEAD)
 		return 0; /* its death report comes through waitpid */
 	return r;
+}
+
+static int get_call(struct task *t, struct call *c, const struct sup *s);
+static void on_status(struct sup *s, pid_t tid, int status);
+
+/*
+ * Calls through the legacy vsyscall page are emulated in the kernel's page
+ * fault handler: they pass seccomp, with the page's address as the
+ * instruction pointer, but make no ptrace syscall stops, and no call can
+ * be injected into them.
+ */
+static bool
+in_vsyscall(const struct call *c)
+{
+	uint64_t page = arch_vsyscall_page();
+
+	return page && c->op == PTRACE_SYSCALL_INFO_SECCOMP &&
+	       c->abi == arch_abi_host() &&
+	       (c->sd.instruction_pointer & ~(uint64_t)0xfff) == page;
+}
+
+/*
+ * A kill on a vsyscall call.  The fault handler itself ends the process
+ * with a forced SIGSYS when a tracer moves the instruction pointer in the
+ * seccomp stop, which is KILL_PROCESS to the letter.  For KILL_THREAD the
+ * call is skipped and the thread caught by PTRACE_INTERRUPT before its
+ * next instruction; vsyscall_kill_thread() then lets the kernel decide,
+ * as it would have here, whether the thread is the last.
+ */
+static int
+vsyscall_kill(struct sup *s, struct task *t, const struct call *c, uint32_t ret)
+{
+	struct arch_regs regs;
+	int r;
+
+	if (ret == SECCOMP_RET_KILL_PROCESS) {
+		r = arch_regs_fetch(t->tid, &regs);
+		if (r < 0)
+			return r;
+		arch_set_ip(&regs, arch_get_ip(&regs) + 1);
+		r = arch_regs_store(t->tid, &regs);
+	} else {
+		r = skip_call(s, t, c, -ENOSYS, PEND_RETURN);
+		if (r == 0 && ptrace(PTRACE_INTERRUPT, t->tid, 0, 0) < 0)
+			r = -errno;
+		if (r == 0)
+			t->vkill = true;
+	}
+	if (r == 0)
+		resume(s, t, 0);
+	return r;
+}
+
+/* The address of a syscall instruction in @tid's vDSO, or 0. */
+static uint64_t
+vdso_syscall_insn(pid_t tid)
+{
+	unsigned long long lo = 0, hi = 0;
+	unsigned char *buf = NULL;
+	const unsigned char *insn;
+	char path[64], line[512];
+	uint64_t at = 0;
+	size_t n, i;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", tid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, "[vdso]") &&
+		    sscanf(line, "%llx-%llx", &lo, &hi) == 2)
+			break;
+	fclose(f);
+	insn = arch_syscall_insn(&n);
+	if (hi <= lo || hi - lo > (1U << 20))
+		return 0;
+	buf = malloc(hi - lo);
+	if (!buf || read_mem(tid, lo, buf, hi - lo) < 0)
+		goto out;
+	for (i = 0; i + n <= hi - lo; i++)
+		if (memcmp(buf + i, insn, n) == 0) {
+			at = lo + i;
+			break;
+		}
+out:
+	free(buf);
+	return at;
+}
+
+/*
+ * The KILL_THREAD of a vsyscall call, at the interrupt stop before the
+ * thread's next instruction: it is sent to a syscall instruction of its
+ * vDSO with a harmless call, whose syscall-entry stop kill_by_kernel()
+ * works from.  The thread never runs an instruction of its own again.
+ */
+static void
+vsyscall_kill_thread(struct sup *s, struct task *t)
+{
+	const struct arch_abi *abi = arch_abi_host();
+	struct arch_regs regs;
+	uint64_t at = vdso_syscall_insn(t->tid);
+	struct call c;
+	int r, status;
+
+	t->vkill = false;
+	r = arch_regs_fetch(t->tid, &regs);
+	if (r == 0 && !at)
+		r = -ENOEXEC;
+	if (r == 0) {
+		arch_set_ip(&regs, at);
+		arch_set_nr(&regs, abi, arch_harmless_nr(abi));
+		r = arch_regs_store(t->tid, &regs);
+	}
+	if (r == 0 && ptrace(PTRACE_SYSCALL, t->tid, 0, 0) < 0)
+		r = -errno;
+	while (r == 0 && waitpid(t->tid, &status, __WALL) < 0)
+		if (errno != EINTR)
+			r = -errno;
+	if (r == 0 && !WIFSTOPPED(status)) {
+		on_status(s, t->tid, status);
+		return;
+	}
+	if (r == 0 && WSTOPSIG(status) != (SIGTRAP | 0x80))
+		r = -EPROTO; /* a signal came first; it cannot be put back */
+	if (r == 0)
+		r = get_call(t, &c, s);
+	if (r == 0 && c.op != PTRACE_SYSCALL_INFO_ENTRY)
+		r = -EPROTO;
+	if (r == 0)
+		r = kill_by_kernel(s, t, &c, SECCOMP_RET_KILL_THREAD);
+	if (r < 0 && r != -ESRCH) {
+		warnx_(s, "cannot kill task %d (%s); killing its process",
+		       t->tid, strerror(-r));
+		kill(t->tgid, SIGKILL);
+	}
 }
 
 /* Change argument @i of the call @t is stopped in. */
@@ -950,7 +1109,7 @@ guard_seccomp(struct sup *s, struct task *t, const struct call *c)
 		mode = a[1];
 		uaddr = a[2];
 	}
-	if (mode == SECCOMP_MODE_STRICT && !s->prefilter)
+	if (mode == SECCOMP_MODE_STRICT && !s->kfilter)
 		return -EINVAL; /* the kernel refuses it in filter mode */
 	if (mode != SECCOMP_MODE_FILTER)
 		return 0;
@@ -1067,6 +1226,11 @@ decide(struct sup *s, struct task *t, struct call *c)
 			r = skip_call(s, t, c, refuse, PEND_RETURN);
 			break;
 		}
+		/* the prefilter stops these to see restarts coming */
+		if (s->prefilter && c->abi &&
+		    c->op != PTRACE_SYSCALL_INFO_ENTRY &&
+		    tracer_restartable(c->abi, c->sd.nr))
+			t->want_exit = true;
 		if (is_call(c, SP_CLONE) && (c->sd.args[0] & CLONE_UNTRACED)) {
 			struct arch_regs regs;
 
@@ -1105,7 +1269,11 @@ decide(struct sup *s, struct task *t, struct call *c)
 			 * its default and the process dies of it with a core
 			 * dump, as it does for KILL_PROCESS.
 			 */
-			r = kill_by_kernel(s, t, c, SECCOMP_RET_KILL_PROCESS);
+			r = in_vsyscall(c)
+				? vsyscall_kill(s, t, c,
+						SECCOMP_RET_KILL_PROCESS)
+				: kill_by_kernel(s, t, c,
+						 SECCOMP_RET_KILL_PROCESS);
 			if (r == 0)
 				return;
 			break;
@@ -1134,10 +1302,11 @@ decide(struct sup *s, struct task *t, struct call *c)
 	default:
 		s->st.denied++;
 		log_call(s, t, c->abi, &c->sd, ret, match, NULL);
-		r = kill_by_kernel(s, t, c,
-				   bpf_ret_action(ret) == BPF_ACT_KILL_THREAD
-				       ? SECCOMP_RET_KILL_THREAD
-				       : SECCOMP_RET_KILL_PROCESS);
+		ret = bpf_ret_action(ret) == BPF_ACT_KILL_THREAD
+			  ? SECCOMP_RET_KILL_THREAD
+			  : SECCOMP_RET_KILL_PROCESS;
+		r = in_vsyscall(c) ? vsyscall_kill(s, t, c, ret)
+				   : kill_by_kernel(s, t, c, ret);
 		if (r == 0)
 			return;
 		break;
@@ -1181,6 +1350,148 @@ get_call(struct task *t, struct call *c, const struct sup *s)
 	return 0;
 }
 
+/* ---- signals the kernel would have discarded ---- */
+
+/*
+ * Whether the kernel throws @sig away when it is sent to @tid, as
+ * sig_ignored() does: ignored by its handler, or by default (SIGCHLD,
+ * SIGWINCH, SIGURG, SIGCONT).  For a traced thread it does not, so that
+ * the tracer hears of it, and the signal wakes the thread.
+ */
+static bool
+sig_discarded(pid_t tid, int sig)
+{
+	unsigned long long ign, cgt, bit = 1ULL << (sig - 1);
+
+	if (sig < 1 || sig > 64 || sig_masks(tid, &ign, &cgt) < 0)
+		return false;
+	if (ign & bit)
+		return true;
+	if (cgt & bit)
+		return false;
+	return sig == SIGCHLD || sig == SIGWINCH || sig == SIGURG ||
+	       sig == SIGCONT;
+}
+
+/* Waits that fail with EINTR when woken, where others restart. */
+static bool
+fails_when_woken(const struct arch_abi *abi, int32_t nr)
+{
+	static const char *const names[] = {
+		"epoll_wait",
+		"epoll_pwait",
+		"epoll_pwait2",
+		"rt_sigtimedwait",
+		"rt_sigtimedwait_time64",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (arch_syscall_nr(abi, names[i]) == nr)
+			return true;
+	return false;
+}
+
+/*
+ * @t stopped for a signal the kernel would have discarded when it was
+ * sent; it is suppressed.  If it woke @t from a wait, the call restarts
+ * when @t resumes, as after any signal without a handler, and without us
+ * the kernel would have let it sleep on: so the restart, which reaches
+ * our stops as the call again or as restart_syscall(2), is let through
+ * unjudged.  A wait that would fail with EINTR instead is made to restart
+ * too; its timeout starts anew.
+ */
+static void
+on_discarded(struct sup *s, struct task *t)
+{
+	struct ptrace_syscall_info info;
+	const struct arch_abi *abi;
+	struct arch_regs regs;
+	int64_t rv;
+	int32_t nr;
+
+	(void)s;
+	t->restart_due = false;
+	if (t->job_stopped)
+		return; /* the kernel too would have woken it, to stop it */
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, sizeof(info), &info) < 0 ||
+	    arch_regs_fetch(t->tid, &regs) < 0)
+		return;
+	abi = arch_abi_by_audit(info.arch, 0);
+	if (!abi || !arch_regs_abi_ok(&regs, abi))
+		return;
+	nr = arch_get_nr(&regs, abi);
+	if (nr < 0)
+		return; /* not in a call */
+	abi = arch_abi_by_audit(info.arch, nr);
+	if (!abi || !arch_regs_abi_ok(&regs, abi))
+		return;
+	rv = arch_get_return(&regs, abi);
+	if (rv == -EINTR && fails_when_woken(abi, nr)) {
+		arch_set_return(&regs, abi, -ERESTARTNOHAND);
+		if (arch_regs_store(t->tid, &regs) < 0)
+			return;
+		rv = -ERESTARTNOHAND;
+	}
+	if (rv == -ERESTARTSYS || rv == -ERESTARTNOINTR ||
+	    rv == -ERESTARTNOHAND)
+		t->restart_nr = nr;
+	else if (rv == -ERESTART_RESTARTBLOCK)
+		t->restart_nr = arch_restart_syscall_nr(abi);
+	else
+		return;
+	t->restart_ip = info.instruction_pointer;
+	t->restart_abi = abi;
+	t->restart_due = true;
+}
+
+/*
+ * A call that ends at its exit stop with one of the kernel's restart
+ * codes restarts when the thread resumes, unless a signal handler runs
+ * first (which the signal's stop tells us).  The restart was judged as
+ * the call itself: it is let through.  Only a stop for job control means
+ * the kernel would have woken the thread too, and judges the restart.
+ */
+static void
+note_restart(struct task *t, const struct call *c)
+{
+	int64_t rv = c->info.exit.rval;
+	const struct arch_abi *abi;
+	struct arch_regs regs;
+	int32_t nr;
+
+	t->restart_due = false;
+	if (!c->info.exit.is_error ||
+	    (rv != -ERESTART_RESTARTBLOCK && rv != -ERESTARTSYS &&
+	     rv != -ERESTARTNOINTR && rv != -ERESTARTNOHAND))
+		return;
+	abi = arch_abi_by_audit(c->info.arch, 0);
+	if (!abi || arch_regs_fetch(t->tid, &regs) < 0 ||
+	    !arch_regs_abi_ok(&regs, abi))
+		return;
+	nr = arch_get_nr(&regs, abi);
+	abi = arch_abi_by_audit(c->info.arch, nr);
+	if (nr < 0 || !abi)
+		return;
+	t->restart_nr =
+	    rv == -ERESTART_RESTARTBLOCK ? arch_restart_syscall_nr(abi) : nr;
+	t->restart_ip = c->info.instruction_pointer;
+	t->restart_abi = abi;
+	t->restart_due = true;
+}
+
+/* Whether @c is the restart on_discarded() made way for. */
+static bool
+is_restart(struct task *t, const struct call *c)
+{
+	bool yes = t->restart_due && c->abi == t->restart_abi &&
+		   c->sd.nr == t->restart_nr &&
+		   c->sd.instruction_pointer == t->restart_ip;
+
+	t->restart_due = false;
+	return yes;
+}
+
 static void
 on_exit_stop(struct sup *s, struct task *t, struct call *c)
 {
@@ -1189,6 +1500,7 @@ on_exit_stop(struct sup *s, struct task *t, struct call *c)
 
 	t->pend = PEND_NONE;
 	t->want_exit = false;
+	note_restart(t, c);
 	if (pend == PEND_FILTER) {
 		if (c->info.exit.rval == 0 && !c->info.exit.is_error)
 			stack_filter(s, t);
@@ -1248,7 +1560,7 @@ on_syscall_stop(struct sup *s, struct task *t)
 		}
 		break;
 	case PTRACE_SYSCALL_INFO_SECCOMP:
-		if (!s->prefilter) {
+		if (!s->prefilter && !in_vsyscall(&c)) {
 			/*
 			 * Without the prefilter only a filter of the
 			 * target's own stops here (we decided at entry):
@@ -1271,6 +1583,11 @@ on_syscall_stop(struct sup *s, struct task *t)
 		resume(s, t, 0);
 		return;
 	}
+	if (t->restart_due && is_restart(t, &c)) {
+		resume(s, t, 0);
+		return;
+	}
+	t->job_stopped = false;
 	if (t->pre_exec) {
 		/* the launcher's own calls before it execs the command */
 		if (!is_call(&c, SP_EXECVE) && !is_call(&c, SP_EXECVEAT)) {
@@ -1283,8 +1600,6 @@ on_syscall_stop(struct sup *s, struct task *t)
 }
 
 /* ---- stops ---- */
-
-static void on_status(struct sup *s, pid_t tid, int status);
 
 static void
 on_new_task(struct sup *s, struct task *parent)
@@ -1392,14 +1707,21 @@ on_stop(struct sup *s, struct task *t, int status)
 		return;
 	case PTRACE_EVENT_EXEC:
 		t->pre_exec = false;
+		t->restart_due = false;
 		if (t->tgid == s->main_pid)
 			s->exec_done = true;
 		resume(s, t, 0);
 		return;
 	case PTRACE_EVENT_STOP:
+		if (t->vkill) {
+			vsyscall_kill_thread(s, t);
+			return;
+		}
 		if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN ||
 		    sig == SIGTTOU) {
 			/* a group-stop: stay stopped, but see SIGCONT */
+			t->job_stopped = true;
+			t->restart_due = false;
 			if (ptrace(PTRACE_LISTEN, t->tid, 0, 0) < 0 &&
 			    errno != ESRCH)
 				fail(s, -errno);
@@ -1409,7 +1731,7 @@ on_stop(struct sup *s, struct task *t, int status)
 			 * before its exec.
 			 */
 			if (t->tid == s->main_pid && !s->main_done &&
-			    s->exec_done)
+			    s->exec_done && !s->stop_inside)
 				stop_self(s, sig);
 			return;
 		}
@@ -1434,8 +1756,29 @@ on_stop(struct sup *s, struct task *t, int status)
 				kill(t->tgid, SIGKILL);
 				return;
 			}
+			resume(s, t, sig);
+			return;
 		}
 	}
+	if (t->tgid == s->main_pid && (sig == SIGSTOP || sig == SIGTSTP ||
+				       sig == SIGTTIN || sig == SIGTTOU)) {
+		siginfo_t si;
+
+		/*
+		 * A process of the sandbox stopping the command expects to
+		 * continue it too, which it cannot while we are stopped.
+		 */
+		s->stop_inside =
+		    ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) == 0 &&
+		    si.si_code <= 0 && si.si_pid > 0 && task_find(s, si.si_pid);
+	}
+	if (sig_discarded(t->tid, sig)) {
+		on_discarded(s, t);
+		resume(s, t, 0);
+		return;
+	}
+	/* its handler runs first, or it ends the process: no restart */
+	t->restart_due = false;
 	resume(s, t, sig);
 }
 
@@ -1770,19 +2113,27 @@ find_command(const char *name, char **ret)
 }
 
 static void __attribute__((noreturn))
-child_main(const struct tracer_config *cfg, int fd,
+child_main(const struct tracer_config *cfg, int fd, int go,
 	   const struct sigaction *old_act, const struct sock_fprog *pf,
 	   pid_t parent)
 {
-	char *path = NULL;
+	char *path = NULL, c;
+	ssize_t n;
 	int r;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(125);
 	signals_restore(old_act);
-	/* wait here until the supervisor has seized us */
-	raise(SIGSTOP);
+	/*
+	 * Wait here until the supervisor has seized us.  Not in a stop: a
+	 * SIGCONT from anyone would end that early, untraced.
+	 */
+	while ((n = read(go, &c, 1)) < 0 && errno == EINTR)
+		;
+	if (n != 1)
+		_exit(125);
+	close(go);
 	r = find_command(cfg->argv[0], &path);
 	if (r < 0)
 		child_fail(fd, STAGE_NOT_FOUND, -r,
@@ -1826,24 +2177,31 @@ launch(struct sup *s, const struct sigaction *old_act)
 	struct sock_filter *pf = NULL;
 	struct sock_fprog fprog;
 	size_t pf_len = 0;
-	int fds[2], status, r;
+	int fds[2], go[2] = { -1, -1 }, status, r;
 	pid_t pid;
 	struct task *t;
 
-	if (s->prefilter) {
+	if (s->prefilter)
 		r = tracer_prefilter(cfg->chain, cfg->strict, &pf, &pf_len);
-		if (r < 0) {
-			warnx_(s, "cannot build the kernel prefilter: %s",
-			       strerror(-r));
-			return r;
-		}
-		fprog.len = (unsigned short)pf_len;
-		fprog.filter = pf;
+	else if (s->kfilter)
+		r = tracer_vsyscall_filter(&pf, &pf_len);
+	else
+		r = 0;
+	if (r < 0) {
+		warnx_(s, "cannot build the kernel prefilter: %s",
+		       strerror(-r));
+		return r;
 	}
+	fprog.len = (unsigned short)pf_len;
+	fprog.filter = pf;
 	if (pipe2(fds, O_CLOEXEC) < 0) {
 		r = -errno;
 		free(pf);
 		return r;
+	}
+	if (pipe2(go, O_CLOEXEC) < 0) {
+		r = -errno;
+		goto out;
 	}
 	pid = fork();
 	if (pid < 0) {
@@ -1853,23 +2211,17 @@ launch(struct sup *s, const struct sigaction *old_act)
 	}
 	if (pid == 0) {
 		close(fds[0]);
-		child_main(cfg, fds[1], old_act, pf ? &fprog : NULL, s->self);
+		close(go[1]);
+		child_main(cfg, fds[1], go[0], old_act, pf ? &fprog : NULL,
+			   s->self);
 	}
 	close(fds[1]);
 	fds[1] = -1;
+	close(go[0]);
+	go[0] = -1;
 	s->exec_pipe = fds[0];
 	fds[0] = -1;
 	s->main_pid = pid;
-	while (waitpid(pid, &status, WUNTRACED) < 0)
-		if (errno != EINTR) {
-			r = -errno;
-			goto out;
-		}
-	if (!WIFSTOPPED(status) || WSTOPSIG(status) != SIGSTOP) {
-		warnx_(s, "the launcher did not start (status 0x%x)", status);
-		r = -ECHILD;
-		goto out;
-	}
 	if (ptrace(PTRACE_SEIZE, pid, 0, PTRACE_OPTIONS) < 0) {
 		r = -errno;
 		pid_t other = tracer_of(pid);
@@ -1903,9 +2255,47 @@ launch(struct sup *s, const struct sigaction *old_act)
 	    cfg->chain ? bpf_filter_ref((struct bpf_filter *)cfg->chain) : NULL;
 	/* only without the prefilter do the launcher's own calls stop */
 	t->pre_exec = !s->prefilter;
-	kill(pid, SIGCONT);
+	/*
+	 * A stop to resume it from, with PTRACE_SYSCALL or PTRACE_CONT; any
+	 * signal it gets meanwhile is its own.
+	 */
+	if (ptrace(PTRACE_INTERRUPT, pid, 0, 0) < 0) {
+		r = -errno;
+		goto out;
+	}
+	for (;;) {
+		if (waitpid(pid, &status, __WALL) < 0) {
+			if (errno == EINTR)
+				continue;
+			r = -errno;
+			goto out;
+		}
+		if (!WIFSTOPPED(status)) {
+			warnx_(s,
+			       "the launcher ended before it started "
+			       "(status 0x%x)",
+			       status);
+			r = -ECHILD;
+			goto out;
+		}
+		if (status >> 16 == PTRACE_EVENT_STOP)
+			break;
+		if (ptrace(PTRACE_CONT, pid, 0, WSTOPSIG(status)) < 0) {
+			r = -errno;
+			goto out;
+		}
+	}
+	if (write(go[1], "", 1) != 1) {
+		r = -errno;
+		goto out;
+	}
+	resume(s, t, 0);
 	r = 0;
 out:
+	if (go[0] >= 0)
+		close(go[0]);
+	if (go[1] >= 0)
+		close(go[1]);
 	if (fds[0] >= 0)
 		close(fds[0]);
 	if (fds[1] >= 0)
@@ -2026,6 +2416,8 @@ tracer_run(const struct tracer_config *cfg, int *ret_status,
 	s->pgrp = getpgrp();
 	s->exec_pipe = -1;
 	s->prefilter = cfg->prefilter && seccomp_traces();
+	/* without the prefilter, the vsyscall page still needs a filter */
+	s->kfilter = s->prefilter || (arch_vsyscall_page() && seccomp_traces());
 	setup_abis(s);
 
 	/* orphans of the tree come to us, and stay in reach */

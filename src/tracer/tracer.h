@@ -22,6 +22,12 @@
 #include "arch/arch.h"
 #include "bpf/bpf.h"
 
+/* include/linux/errno.h: never seen by programs, only by tracers */
+#define ERESTARTSYS	      512
+#define ERESTARTNOINTR	      513
+#define ERESTARTNOHAND	      514
+#define ERESTART_RESTARTBLOCK 516
+
 /* ==== Syscall injection ==================================================
  *
  * Borrow a thread that is stopped at a system call to run calls of our
@@ -251,6 +257,24 @@ int tracer_inject_end_restart(struct tracer_inject *inj,
 bool tracer_always_traced(const struct arch_abi *abi, int32_t nr);
 
 /**
+ * tracer_restartable() - whether @nr is a wait that the kernel resumes
+ * through restart_syscall(2) after a wake-up by a signal without a
+ * handler (nanosleep, clock_nanosleep, poll, futex), or restart_syscall
+ * itself.
+ */
+bool tracer_restartable(const struct arch_abi *abi, int32_t nr);
+
+/**
+ * tracer_restart_watched() - whether the prefilter for @chain stops
+ * call @nr of @abi to watch it for restarts: a restartable call, when
+ * @chain does not always allow restart_syscall.  Then the supervisor
+ * sees every restart coming, and can tell one the kernel would make
+ * from one only a tracer causes.
+ */
+bool tracer_restart_watched(const struct bpf_filter *chain,
+			    const struct arch_abi *abi, int32_t nr);
+
+/**
  * tracer_watched() - whether call @nr of @abi with @args stops for the
  * supervisor although the chain may allow it always: fcntl(F_SETSIG),
  * and prlimit64, setpriority, ioprio_set and sched_set{affinity,
@@ -270,6 +294,18 @@ bool tracer_watched(const struct arch_abi *abi, int32_t nr,
  */
 int tracer_prefilter(const struct bpf_filter *chain, bool strict,
 		     struct sock_filter **ret, size_t *ret_len);
+
+/**
+ * tracer_vsyscall_filter() - the only kernel filter of a target without
+ * the prefilter: SECCOMP_RET_TRACE for calls through the host's vsyscall
+ * page, which make no ptrace syscall stops, and SECCOMP_RET_ALLOW for the
+ * rest, which stop at syscall entry.
+ * @ret: receives the program (free() it), or NULL with *@ret_len 0 on a
+ *	host without the page.
+ *
+ * Returns 0 or -ENOMEM.
+ */
+int tracer_vsyscall_filter(struct sock_filter **ret, size_t *ret_len);
 
 /* ==== The supervisor =====================================================
  *

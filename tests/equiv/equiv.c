@@ -27,16 +27,16 @@
  * rt_sigreturn(2) and the calls the supervisor handles itself, filtered;
  * chains of two to four filters; then random chains of random filters
  * (nr, arch, arguments, instruction pointer, ALU, scratch memory, RET A)
- * with random scripts.  Apart: the known differences (README.md), waits
- * woken under ptrace and calls through the vsyscall page.
+ * with random scripts; waits that a tracer's signal stops would disturb,
+ * job control, and calls through the vsyscall page.
  *
  * Environment: EQUIV_SEED (default: from the time; printed), EQUIV_SCALE
  * (multiplies the random cases, default 1), EQUIV_FAILDIR (a directory in
  * which each mismatching case's filters and a command to re-run it are
  * kept), EQUIV_INHERITED=1 (running under an inherited filter: only calls
  * a Docker-like allow-list lets through, see README.md), EQUIV_PART (main,
- * the default: all but the known differences; known: those alone, see
- * README.md; random: the random cases alone; all), EQUIV_SAMPLE=N (run
+ * the default: the hand-written cases and the random ones; hand: those
+ * alone; random: the random cases alone), EQUIV_SAMPLE=N (run
  * one case in N), EQUIV_JOBS (cases run side by side; default two per
  * CPU, at most 4).
  * Exit status: 0 all equal, 1 a difference, 77 kernel half only or no
@@ -45,6 +45,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
@@ -110,13 +111,11 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *probe, *kernel_run, *sandbox_run;
-static char tmpdir[] = "/tmp/sandboxd-equiv.XXXXXX";
+static char tmpdir[128];
 static const char *faildir;
 static uint64_t rng;
 static uint64_t probe_ip, probe_ip80;
 static bool have_i80, fixed_ip, aslr_off, inherited;
-/* random filters may decide restart_syscall (README.md: known) */
-static bool with_known;
 static unsigned int n_cases, n_runs, n_failed, n_skipped;
 
 struct filter {
@@ -1227,8 +1226,7 @@ pick_victim(void)
 
 	do
 		v = &victims[pick(ARRAY_SIZE(victims))];
-	while ((inherited && !inherited_allows('c', v->nr)) ||
-	       (v->nr == NR_RESTART_SYSCALL && !with_known));
+	while (inherited && !inherited_allows('c', v->nr));
 	return v;
 }
 
@@ -1646,6 +1644,39 @@ hand_wakeups(struct kase *k)
 }
 
 /*
+ * Job control: a waiting call that the process's stop interrupts restarts
+ * once it continues, through restart_syscall(2) for some, and the filters
+ * judge that restart, with a tracer or without.
+ */
+static void
+hand_jobstop(struct kase *k)
+{
+	static const char calls[] = "nkpf";
+	static const uint32_t acts[] = { SECCOMP_RET_ALLOW,
+					 SECCOMP_RET_ERRNO | 5,
+					 SECCOMP_RET_KILL_PROCESS };
+	size_t a, c;
+
+	for (c = 0; c < strlen(calls); c++) {
+		for (a = 0; a < ARRAY_SIZE(acts); a++) {
+			set_name(k,
+				 "call %c waits, the process is stopped and "
+				 "continued; action %#x on restart_syscall",
+				 calls[c], acts[a]);
+			k->n_chain = 1;
+			one_rule(&k->chain[0], AUDIT_ARCH_X86_64,
+				 NR_RESTART_SYSCALL, acts[a]);
+			add_arg(k, "S");
+			add_arg(k, "300");
+			add_arg(k, "z");
+			add_arg(k, "%c", calls[c]);
+			add_call(k, 'c', NR_GETPID, NULL);
+			check_case(k);
+		}
+	}
+}
+
+/*
  * Calls through the vsyscall page, which the kernel emulates: it runs
  * seccomp on them (a TRACE stops, but the tracer may only skip) but makes
  * no ptrace syscall stops.  Without the page (vsyscall=none) the calls
@@ -1718,7 +1749,7 @@ hand_vfork_wakeup(struct kase *k)
 static void
 cleanup(void)
 {
-	char cmd[128];
+	char cmd[sizeof(tmpdir) + 16];
 
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
@@ -1779,15 +1810,13 @@ main(int argc, char **argv)
 		sandbox_run = NULL;
 	}
 	faildir = getenv("EQUIV_FAILDIR");
-	with_known = strcmp(part ? part : "", "random") == 0 ||
-		     strcmp(part ? part : "", "all") == 0;
 	if (getenv("EQUIV_SAMPLE"))
 		sample = (unsigned int)atoi(getenv("EQUIV_SAMPLE"));
 	if (!part || !*part)
 		part = "main";
-	if (strcmp(part, "main") != 0 && strcmp(part, "known") != 0 &&
-	    strcmp(part, "random") != 0 && strcmp(part, "all") != 0)
-		die("EQUIV_PART is main, known, random or all, not %s", part);
+	if (strcmp(part, "main") != 0 && strcmp(part, "hand") != 0 &&
+	    strcmp(part, "random") != 0)
+		die("EQUIV_PART is main, hand or random, not %s", part);
 	/* a case is mostly waiting: two per CPU keep them busy */
 	n_slots = jobs_env ? (unsigned int)atoi(jobs_env)
 			   : (unsigned int)(cpus > 0 ? 2 * cpus : 1);
@@ -1813,15 +1842,18 @@ main(int argc, char **argv)
 	if (!aslr_off)
 		printf("equiv: cannot turn ASLR off: no calls through "
 		       "libc\n");
+	snprintf(tmpdir, sizeof(tmpdir), "%s/sandboxd-equiv.XXXXXX",
+		 getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR")
+						       : "/tmp");
 	if (!mkdtemp(tmpdir))
-		die("mkdtemp: %s", strerror(errno));
+		die("mkdtemp: %s: %s", tmpdir, strerror(errno));
 	atexit(cleanup);
 	probe_facts();
 	if (inherited)
 		printf("equiv: under an inherited filter: only calls it "
 		       "allows\n");
 
-	if (strcmp(part, "main") == 0 || strcmp(part, "all") == 0) {
+	if (strcmp(part, "random") != 0) {
 		hand_actions(&kase);
 		hand_traps(&kase);
 		hand_args(&kase);
@@ -1829,21 +1861,20 @@ main(int argc, char **argv)
 		hand_exits(&kase);
 		hand_special(&kase);
 		hand_sigreturn(&kase);
+		hand_wakeups(&kase);
+		hand_vfork_wakeup(&kase);
+		hand_jobstop(&kase);
+		hand_vsyscall(&kase);
 		/* what the supervisor never sees under an inherited filter */
 		if (!inherited) {
 			hand_numbers(&kase);
 			hand_chains(&kase);
 		}
 	}
-	if (strcmp(part, "known") == 0 || strcmp(part, "all") == 0) {
-		hand_wakeups(&kase);
-		hand_vfork_wakeup(&kase);
-		hand_vsyscall(&kase);
-	}
 	drain();
 	printf("equiv: %u hand-written cases, %u mismatches\n", n_cases,
 	       n_failed);
-	if (strcmp(part, "known") != 0)
+	if (strcmp(part, "hand") != 0)
 		random_cases((unsigned int)(100 * scale));
 	drain();
 	printf("equiv: %u cases (%u left out), %u runs, %u mismatches, "

@@ -37,7 +37,9 @@
  *   S MS HOW CALL            a call that waits MS ms while something the
  *                            kernel discards happens to this thread: HOW c,
  *                            a child exits (SIGCHLD, default action);
- *                            HOW w, a thread sends it SIGWINCH (ditto).
+ *                            HOW w, a thread sends it SIGWINCH (ditto);
+ *                            HOW z, a child stops the process (SIGSTOP)
+ *                            and continues it (SIGCONT).
  *                            CALL: n nanosleep, k clock_nanosleep, p poll,
  *                            s select, e epoll_wait, f futex, t
  *                            rt_sigtimedwait
@@ -616,6 +618,49 @@ wait_for_call(const struct sleeper *s)
 		sleep_ms(1);
 }
 
+/* One field of /proc/PID/stat: the state letter. */
+static char
+proc_state(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return '?';
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return '?';
+	buf[n] = 0;
+	p = strrchr(buf, ')');
+	return p && p[1] && p[2] ? p[2] : '?';
+}
+
+/*
+ * Job control: the kernel wakes a waiting thread to stop it, and the call
+ * restarts once it continues.  Only the process gets the signals: tests
+ * run side by side in one process group.
+ */
+static void
+stop_and_continue(const struct sleeper *s)
+{
+	int ms;
+
+	wait_for_call(s);
+	kill(s->pid, SIGSTOP);
+	for (ms = 0; ms < WAIT_MS && !strchr("Tt", proc_state(s->pid)); ms++)
+		sleep_ms(1);
+	/*
+	 * A traced process shows "t" in any ptrace stop, before it takes
+	 * the SIGSTOP, and a SIGCONT then would cancel the stop.
+	 */
+	sleep_ms(100);
+	kill(s->pid, SIGCONT);
+}
+
 static void *
 winch_thread(void *arg)
 {
@@ -691,17 +736,20 @@ sleep_call(int i, long ms, char how, char which)
 	default:
 		bad(i, "unknown waiting call");
 	}
-	if (how == 'c') {
+	if (how == 'c' || how == 'z') {
 		child = fork();
 		if (child == 0) {
-			wait_for_call(&s);
+			if (how == 'z')
+				stop_and_continue(&s);
+			else
+				wait_for_call(&s);
 			_exit(0);
 		}
 	} else if (pthread_create(&th, NULL, winch_thread, &s) != 0) {
 		bad(i, "cannot start a thread");
 	}
 	ret = sys64(s.nr, a);
-	if (how == 'c')
+	if (how == 'c' || how == 'z')
 		waitpid(child, &status, 0);
 	else
 		pthread_join(th, NULL);

@@ -369,6 +369,8 @@ expected(const struct bpf_filter *top, const struct seccomp_data *sd)
 		      : arch_strict_allows(t->abi, sd->nr);
 	if (!allowed)
 		return TRACE;
+	if (top && tracer_restart_watched(top, t->abi, sd->nr))
+		return TRACE;
 	if (t->watched[sd->nr] && watched_now(t->abi, sd))
 		return TRACE;
 	return ALLOW;

@@ -146,6 +146,22 @@ arch_get_sp(const struct arch_regs *regs)
 	return regs->set.u64[REG_SP];
 }
 
+uint64_t
+arch_vsyscall_page(void)
+{
+	return 0;
+}
+
+const unsigned char *
+arch_syscall_insn(size_t *ret_len)
+{
+	/* svc #0 */
+	static const unsigned char insn[] = { 0x01, 0x00, 0x00, 0xd4 };
+
+	*ret_len = sizeof(insn);
+	return insn;
+}
+
 unsigned int
 arch_syscall_insn_len(const struct arch_abi *abi)
 {

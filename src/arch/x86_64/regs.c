@@ -208,6 +208,21 @@ arch_get_sp(const struct arch_regs *regs)
 	return regs->set.u64[W64(rsp)];
 }
 
+uint64_t
+arch_vsyscall_page(void)
+{
+	return 0xffffffffff600000ULL;
+}
+
+const unsigned char *
+arch_syscall_insn(size_t *ret_len)
+{
+	static const unsigned char insn[] = { 0x0f, 0x05 };
+
+	*ret_len = sizeof(insn);
+	return insn;
+}
+
 unsigned int
 arch_syscall_insn_len(const struct arch_abi *abi)
 {
