@@ -188,18 +188,33 @@ arch_cache_layout_for(const struct arch_abi *abi, struct bpf_cache_layout *ret)
 bool
 arch_strict_allows(const struct arch_abi *abi, int32_t nr)
 {
-	static const char *const names[] = { "read", "write", "exit" };
-	const char *ret_name;
-	size_t i;
+	/*
+	 * Resolved once per ABI: a strict-mode supervisor asks at every
+	 * stop.  Compat tasks return from signals through the old
+	 * sigreturn.
+	 */
+	enum {
+		N = sizeof(abis) / sizeof(abis[0])
+	};
+	static int32_t nrs[N][4];
+	static bool known[N];
+	size_t a, i;
 
-	if (abi->nr_flag != 0)
+	if (abi->nr_flag != 0 || abi < abis || abi >= abis + N)
 		return false;
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (nr == arch_syscall_nr(abi, names[i]))
+	a = (size_t)(abi - abis);
+	if (!known[a]) {
+		nrs[a][0] = arch_syscall_nr(abi, "read");
+		nrs[a][1] = arch_syscall_nr(abi, "write");
+		nrs[a][2] = arch_syscall_nr(abi, "exit");
+		nrs[a][3] = arch_syscall_nr(
+		    abi, abi->bits == 32 ? "sigreturn" : "rt_sigreturn");
+		known[a] = true;
+	}
+	for (i = 0; i < 4; i++)
+		if (nr >= 0 && nr == nrs[a][i])
 			return true;
-	/* compat tasks return from signals through the old sigreturn */
-	ret_name = abi->bits == 32 ? "sigreturn" : "rt_sigreturn";
-	return nr == arch_syscall_nr(abi, ret_name);
+	return false;
 }
 
 int32_t

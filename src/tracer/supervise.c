@@ -377,38 +377,47 @@ action_json(uint32_t ret)
 	return json_object_new_string(buf);
 }
 
-static void
-log_write(struct sup *s, json_object *o)
+/* Write @o as one line to @fd, all of it or an error.  Returns 0 or -errno. */
+static int
+log_put(int fd, json_object *o)
 {
-	const char *text =
-	    json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	const char *text = json_object_to_json_string_ext(
+	    o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	char *line = NULL;
 	size_t len, done = 0;
-	int n;
+	int n, r = 0;
 
 	n = asprintf(&line, "%s\n", text);
-	if (n < 0) {
-		fail(s, -ENOMEM);
-		return;
-	}
+	if (n < 0)
+		return -ENOMEM;
 	len = (size_t)n;
 	/* a slow reader makes the targets wait; nothing is dropped */
 	while (done < len) {
-		ssize_t w = write(s->cfg->log_fd, line + done, len - done);
+		ssize_t w = write(fd, line + done, len - done);
 
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0) {
-			int err = w < 0 ? errno : EIO;
-
-			warnx_(s, "event log: %s; stopping the run",
-			       strerror(err));
-			fail(s, -err);
+			r = w < 0 ? -errno : -EIO;
 			break;
 		}
 		done += (size_t)w;
 	}
 	free(line);
+	return r;
+}
+
+static void
+log_write(struct sup *s, json_object *o)
+{
+	int r = log_put(s->cfg->log_fd, o);
+
+	if (r == -ENOMEM) {
+		fail(s, r);
+	} else if (r < 0) {
+		warnx_(s, "event log: %s; stopping the run", strerror(-r));
+		fail(s, r);
+	}
 }
 
 static json_object *
@@ -427,6 +436,18 @@ log_start(const char *event)
 	json_object_object_add(o, "ts", json_object_new_string(buf));
 	json_object_object_add(o, "event", json_object_new_string(event));
 	return o;
+}
+
+int
+tracer_log_warning(int fd, const char *msg)
+{
+	json_object *o = log_start("warning");
+	int r;
+
+	json_object_object_add(o, "message", json_object_new_string(msg));
+	r = log_put(fd, o);
+	json_object_put(o);
+	return r;
 }
 
 static void
@@ -1393,16 +1414,18 @@ fails_when_woken(const struct arch_abi *abi, int32_t nr)
 }
 
 /*
- * @t stopped for a signal the kernel would have discarded when it was
- * sent; it is suppressed.  If it woke @t from a wait, the call restarts
- * when @t resumes, as after any signal without a handler, and without us
- * the kernel would have let it sleep on: so the restart, which reaches
- * our stops as the call again or as restart_syscall(2), is let through
- * unjudged.  A wait that would fail with EINTR instead is made to restart
- * too; its timeout starts anew.
+ * @t stopped for signal @sig.  If the kernel would have discarded @sig
+ * when it was sent, and it woke @t from a wait, the call restarts when @t
+ * resumes, as after any signal without a handler, and without us the
+ * kernel would have let it sleep on: so the restart, which reaches our
+ * stops as the call again or as restart_syscall(2), is let through
+ * unjudged.  A wait that would fail with EINTR instead is made to
+ * restart too; its timeout starts anew.  Returns whether @sig is to be
+ * suppressed: only then was it discarded.  The registers come first, so
+ * that /proc is read only for a thread woken in a call.
  */
-static void
-on_discarded(struct sup *s, struct task *t)
+static bool
+on_discarded(struct sup *s, struct task *t, int sig)
 {
 	struct ptrace_syscall_info info;
 	const struct arch_abi *abi;
@@ -1413,36 +1436,39 @@ on_discarded(struct sup *s, struct task *t)
 	(void)s;
 	t->restart_due = false;
 	if (t->job_stopped)
-		return; /* the kernel too would have woken it, to stop it */
+		return false; /* the kernel too woke it, to stop it */
 	if (ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, sizeof(info), &info) < 0 ||
 	    arch_regs_fetch(t->tid, &regs) < 0)
-		return;
+		return false;
 	abi = arch_abi_by_audit(info.arch, 0);
 	if (!abi || !arch_regs_abi_ok(&regs, abi))
-		return;
+		return false;
 	nr = arch_get_nr(&regs, abi);
 	if (nr < 0)
-		return; /* not in a call */
+		return false; /* not in a call */
 	abi = arch_abi_by_audit(info.arch, nr);
 	if (!abi || !arch_regs_abi_ok(&regs, abi))
-		return;
+		return false;
 	rv = arch_get_return(&regs, abi);
-	if (rv == -EINTR && fails_when_woken(abi, nr)) {
+	if (rv != -EINTR && rv != -ERESTARTSYS && rv != -ERESTARTNOINTR &&
+	    rv != -ERESTARTNOHAND && rv != -ERESTART_RESTARTBLOCK)
+		return false;
+	if (rv == -EINTR && !fails_when_woken(abi, nr))
+		return false;
+	if (!sig_discarded(t->tid, sig))
+		return false;
+	if (rv == -EINTR) {
 		arch_set_return(&regs, abi, -ERESTARTNOHAND);
 		if (arch_regs_store(t->tid, &regs) < 0)
-			return;
+			return true;
 		rv = -ERESTARTNOHAND;
 	}
-	if (rv == -ERESTARTSYS || rv == -ERESTARTNOINTR ||
-	    rv == -ERESTARTNOHAND)
-		t->restart_nr = nr;
-	else if (rv == -ERESTART_RESTARTBLOCK)
-		t->restart_nr = arch_restart_syscall_nr(abi);
-	else
-		return;
+	t->restart_nr =
+	    rv == -ERESTART_RESTARTBLOCK ? arch_restart_syscall_nr(abi) : nr;
 	t->restart_ip = info.instruction_pointer;
 	t->restart_abi = abi;
 	t->restart_due = true;
+	return true;
 }
 
 /*
@@ -1602,7 +1628,7 @@ on_syscall_stop(struct sup *s, struct task *t)
 /* ---- stops ---- */
 
 static void
-on_new_task(struct sup *s, struct task *parent)
+on_new_task(struct sup *s, struct task *parent, int event)
 {
 	unsigned long msg = 0;
 	struct task *child;
@@ -1613,7 +1639,9 @@ on_new_task(struct sup *s, struct task *parent)
 	tid = (pid_t)msg;
 	child = task_find(s, tid);
 	if (!child) {
-		child = task_add(s, tid, tgid_of(tid));
+		/* a fork or vfork child leads a process of its own */
+		child = task_add(
+		    s, tid, event == PTRACE_EVENT_CLONE ? tgid_of(tid) : tid);
 		if (!child) {
 			kill(tid, SIGKILL);
 			fail(s, -ENOMEM);
@@ -1702,7 +1730,7 @@ on_stop(struct sup *s, struct task *t, int status)
 	case PTRACE_EVENT_FORK:
 	case PTRACE_EVENT_VFORK:
 	case PTRACE_EVENT_CLONE:
-		on_new_task(s, t);
+		on_new_task(s, t, event);
 		resume(s, t, 0);
 		return;
 	case PTRACE_EVENT_EXEC:
@@ -1772,14 +1800,12 @@ on_stop(struct sup *s, struct task *t, int status)
 		    ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) == 0 &&
 		    si.si_code <= 0 && si.si_pid > 0 && task_find(s, si.si_pid);
 	}
-	if (sig_discarded(t->tid, sig)) {
-		on_discarded(s, t);
-		resume(s, t, 0);
-		return;
-	}
-	/* its handler runs first, or it ends the process: no restart */
-	t->restart_due = false;
-	resume(s, t, sig);
+	/*
+	 * A signal the kernel would have discarded goes on as if it had
+	 * been; any other's handler runs first, or it ends the process, and
+	 * no restart follows unjudged.
+	 */
+	resume(s, t, on_discarded(s, t, sig) ? 0 : sig);
 }
 
 static void

@@ -365,6 +365,13 @@ struct tracer_stats {
 };
 
 /**
+ * tracer_log_warning() - write a "warning" event (a policy warning, say)
+ * to the event log @fd, in the log's JSON-lines schema.
+ * Returns 0 or -errno.
+ */
+int tracer_log_warning(int fd, const char *msg);
+
+/**
  * tracer_run() - run and confine a command until it (and, with
  * @cfg->wait_all, every confined descendant) is gone.
  * @ret_status: the command's wait status; TRACER_EXIT_NOT_FOUND or
