@@ -38,7 +38,7 @@ done
 
 build=${SANDBOXD_FUZZ_BUILD:-$top/build-fuzz}
 cc=${FUZZ_CC:-clang}
-harnesses=${FUZZ_HARNESSES:-"fuzz_loader fuzz_asm"}
+harnesses=${FUZZ_HARNESSES:-"fuzz_loader fuzz_asm fuzz_policy fuzz_oci"}
 mkdir -p "$build/artifacts" || exit 2
 
 cflags="-std=gnu11 -g -O1 -fno-omit-frame-pointer -D_GNU_SOURCE \
@@ -61,6 +61,15 @@ fi
 
 # Build every harness; the engine is compiled straight from src/.
 engine=$(ls "$top"/src/bpf/*.c "$top"/src/arch/*.c)
+# fuzz_policy's .policy loader; its files include config.h, of which they
+# need only the _GNU_SOURCE given above, so an empty one stands in.
+engine="$engine $(ls "$top"/src/policy/policy.c "$top"/src/policy/file.c \
+	"$top"/src/policy/lang.c "$top"/src/policy/consts.c "$top"/src/policy/groups.c)"
+: >"$build/config.h"
+cflags="$cflags -I$build"
+# fuzz_oci's OCI loader, and the libraries it needs, after the sources
+# that use them (for --as-needed linkers).
+engine="$engine $top/src/policy/oci.c $top/src/policy/jsonpos.c -ljson-c -lcap"
 for h in $harnesses; do
 	[ -f "$top/tests/fuzz/$h.c" ] || {
 		echo "fuzz: no harness tests/fuzz/$h.c" >&2

@@ -33,7 +33,7 @@ trap 'rm -rf "$scratch"' EXIT
 chmod 755 "$scratch"
 cp -a "$top/build" "$scratch/build"
 mkdir "$scratch/src"
-cp -a "$top/tests" "$top/examples" "$top/man" "$scratch/src/"
+cp -a "$top/tests" "$top/examples" "$top/man" "$top/policies" "$scratch/src/"
 chmod -R a+rX "$scratch"
 
 failed=0

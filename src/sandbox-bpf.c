@@ -8,20 +8,24 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/capability.h>
 #include <unistd.h>
 
 #include "arch/arch.h"
 #include "bpf/bpf.h"
+#include "policy/compile.h"
 #include "policy/policy.h"
 
 #define EXIT_INVALID 1
@@ -36,10 +40,14 @@
 #define DISASM_MAX_INSNS 65536
 /* BPF text this large is not a filter anybody wrote. */
 #define ASM_MAX_BYTES (32U << 20)
+/* Nor a policy: the JSON loader stops at 16 MiB, the text one sooner. */
+#define POLICY_MAX_BYTES (32U << 20)
 
 enum {
 	OPT_HELP = 0x100,
 	OPT_RAW,
+	OPT_TREE,
+	OPT_LINEAR,
 };
 
 static const char *prog_name = "sandbox-bpf";
@@ -732,6 +740,633 @@ usage:
 	return EXIT_USAGE;
 }
 
+/* ---- compile and explain: the inputs ---- */
+
+/*
+ * One input of compile or explain: a policy (the language or JSON), which
+ * is compiled, or a program (raw or BPF text), which is taken as it is.
+ */
+struct input {
+	enum policy_format fmt;
+	const char *name; /* for messages */
+	struct policy pol;
+	struct policy_plan *plan;
+	struct sock_filter *prog; /* host byte order */
+	size_t len;
+};
+
+/* What compile and explain were told about a policy input. */
+struct input_opts {
+	bool caps_given;
+	uint64_t caps;
+	struct policy_compile_opts copts;
+	bool tree_given;
+	/* explain: the call's ABI, whose byte order a raw file has */
+	const struct arch_abi *call_abi;
+};
+
+static void
+warn_cb(void *data, const char *msg)
+{
+	fprintf(stderr, "%s: %s\n", prog_name, msg);
+}
+
+/* sandbox-run's --caps syntax: names, comma-separated, or "none". */
+static int
+caps_parse(const char *cmd, const char *list, uint64_t *ret)
+{
+	char *copy, *tok, *save = NULL;
+	uint64_t mask = 0;
+	int r = 0;
+
+	if (strcmp(list, "none") == 0 || *list == '\0') {
+		*ret = 0;
+		return 0;
+	}
+	copy = strdup(list);
+	if (!copy)
+		err(EXIT_INVALID, NULL);
+	for (tok = strtok_r(copy, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		cap_value_t c;
+
+		if (cap_from_name(tok, &c) < 0 || c < 0 || c >= 64) {
+			fprintf(stderr,
+				"%s %s: --caps: unknown capability '%s'\n",
+				prog_name, cmd, tok);
+			r = -EINVAL;
+			break;
+		}
+		mask |= (uint64_t)1 << c;
+	}
+	free(copy);
+	*ret = mask;
+	return r;
+}
+
+/*
+ * What a target of sandbox-run gets by default: the capabilities this
+ * process has in effect, less CAP_SYS_PTRACE.
+ */
+static uint64_t
+caps_default(void)
+{
+	cap_value_t c, max = cap_max_bits();
+	cap_flag_value_t v;
+	uint64_t mask = 0;
+	cap_t caps;
+
+	caps = cap_get_proc();
+	if (!caps)
+		return 0;
+	for (c = 0; c < max && c < 64; c++)
+		if (cap_get_flag(caps, c, CAP_EFFECTIVE, &v) == 0 &&
+		    v == CAP_SET)
+			mask |= (uint64_t)1 << c;
+	cap_free(caps);
+	return mask & ~((uint64_t)1 << CAP_SYS_PTRACE);
+}
+
+/* An ABI by libseccomp's name, or "native"; NULL if unknown. */
+static const struct arch_abi *
+abi_by_option(const char *name)
+{
+	if (strcmp(name, "native") == 0)
+		return arch_abi_host();
+	return arch_abi_by_name(name);
+}
+
+static void
+input_free(struct input *in)
+{
+	policy_plan_free(in->plan);
+	policy_free(&in->pol);
+	free(in->prog);
+}
+
+/*
+ * Reads @path and makes it a program: compiles a policy, assembles BPF
+ * text, validates either kind of program.  Returns 0, or EXIT_INVALID
+ * after saying why on stderr.
+ */
+static int
+input_load(const char *path, const struct input_opts *o, struct input *in)
+{
+	struct policy_oci_opts oo = { 0 };
+	struct bpf_text_error terr;
+	struct policy_diag d;
+	struct bpf_error err;
+	char *buf = NULL, why[200];
+	size_t size;
+	int r, status = EXIT_INVALID;
+
+	memset(in, 0, sizeof(*in));
+	policy_init(&in->pol);
+	in->name = display_name(path);
+	d.msg[0] = '\0';
+	r = policy_read_file(path, POLICY_MAX_BYTES, &buf, &size);
+	if (r == -EFBIG) {
+		fprintf(stderr, "%s: %s: larger than %u bytes\n", prog_name,
+			in->name, POLICY_MAX_BYTES);
+		goto out;
+	}
+	if (r < 0) {
+		fprintf(stderr, "%s: %s: %s\n", prog_name, in->name,
+			strerror(-r));
+		goto out;
+	}
+	in->fmt = policy_detect(buf, size);
+	switch (in->fmt) {
+	case POLICY_FORMAT_JSON:
+		oo.caps = o->caps_given ? o->caps : caps_default();
+		r = policy_load_oci(&in->pol, in->name, buf, size, &oo, warn_cb,
+				    NULL, &d);
+		break;
+	case POLICY_FORMAT_LANG:
+		r = policy_load_lang(&in->pol,
+				     strcmp(path, "-") == 0 ? in->name : path,
+				     buf, size, warn_cb, NULL, &d);
+		break;
+	case POLICY_FORMAT_RAW:
+		if (size > CBPF_MAXINSNS * sizeof(struct sock_filter) &&
+		    size % sizeof(struct sock_filter) == 0) {
+			fprintf(
+			    stderr,
+			    "%s: %s: program has more than %d instructions\n",
+			    prog_name, in->name, CBPF_MAXINSNS);
+			goto out;
+		}
+		r = bpf_prog_from_bytes(
+		    buf, size,
+		    o->call_abi && o->call_abi->big_endian != host_big_endian(),
+		    &in->prog, &in->len, &err);
+		if (r < 0) {
+			fprintf(stderr, "%s: %s: %s\n", prog_name, in->name,
+				err.msg);
+			goto out;
+		}
+		break;
+	case POLICY_FORMAT_TEXT:
+		r = bpf_text_asm(buf, size, &in->prog, &in->len, &terr);
+		if (r < 0) {
+			fprintf(stderr, "%s: %s:%u:%u: %s\n", prog_name,
+				in->name, terr.line, terr.col, terr.msg);
+			goto out;
+		}
+		break;
+	}
+	if (in->fmt == POLICY_FORMAT_RAW || in->fmt == POLICY_FORMAT_TEXT) {
+		if (bpf_prog_check(in->prog, in->len, &err) < 0) {
+			format_check_error(why, sizeof(why), in->len, &err);
+			fprintf(stderr, "%s: %s: %s\n", prog_name, in->name,
+				why);
+			goto out;
+		}
+		status = EXIT_SUCCESS;
+		goto out;
+	}
+	if (r == 0)
+		r = policy_plan_new(&in->pol, &o->copts, warn_cb, NULL,
+				    &in->plan, &d);
+	if (r == 0)
+		r = policy_plan_compile(in->plan, &in->prog, &in->len, &d);
+	if (r < 0) {
+		if (d.msg[0])
+			fprintf(stderr, "%s: %s\n", prog_name, d.msg);
+		else
+			fprintf(stderr, "%s: %s: %s\n", prog_name, in->name,
+				strerror(-r));
+		goto out;
+	}
+	status = EXIT_SUCCESS;
+out:
+	free(buf);
+	return status;
+}
+
+/*
+ * The options a policy input takes make no sense for a program: a usage
+ * error, as the man page says.
+ */
+static bool
+input_opts_fit(const char *cmd, const struct input *in,
+	       const struct input_opts *o, bool arch_given)
+{
+	const char *opt = NULL;
+
+	if (in->fmt != POLICY_FORMAT_RAW && in->fmt != POLICY_FORMAT_TEXT) {
+		if (o->caps_given && in->fmt != POLICY_FORMAT_JSON)
+			opt = "--caps";
+		else
+			return true;
+	} else if (o->caps_given) {
+		opt = "--caps";
+	} else if (arch_given) {
+		opt = "--arch";
+	} else if (o->tree_given) {
+		opt = "--tree and --linear";
+	} else {
+		return true;
+	}
+	fprintf(stderr, "%s %s: %s %s not apply to %s input %s\n", prog_name,
+		cmd, opt, strchr(opt, ' ') ? "do" : "does",
+		policy_format_name(in->fmt), in->name);
+	fprintf(stderr, "Try '%s %s --help'.\n", prog_name, cmd);
+	return false;
+}
+
+/* ---- compile ---- */
+
+static void
+compile_usage(FILE *f)
+{
+	fprintf(
+	    f,
+	    "Usage: %s compile [--caps LIST] [--arch ARCH]... [--tree|--linear]\n"
+	    "                           [-o FILE] INPUT\n"
+	    "Compile the policy INPUT into a raw filter.  INPUT is a policy in the\n"
+	    "native language, an OCI, Docker or Podman JSON profile, BPF text or a\n"
+	    "raw filter, told apart by its contents; the last two are checked and\n"
+	    "written as they are.\n"
+	    "\n"
+	    "  -c, --caps LIST    the capabilities the target has, for a JSON\n"
+	    "                     profile's includes and excludes: names such as\n"
+	    "                     cap_chown, comma-separated, or \"none\" (default:\n"
+	    "                     those in effect here, less cap_sys_ptrace, as\n"
+	    "                     sandbox-run gives them)\n"
+	    "  -a, --arch ARCH    an ABI to cover, in place of the policy's own\n"
+	    "                     list; repeat for more; \"native\" or one of\n"
+	    "                     ",
+	    prog_name);
+	print_arch_names(f, 21);
+	fprintf(
+	    f,
+	    "\n"
+	    "      --tree         libseccomp's binary tree of system call\n"
+	    "                     numbers (the default)\n"
+	    "      --linear       libseccomp's priority-ordered list\n"
+	    "  -o, --output FILE  where to write the filter ('-' is standard\n"
+	    "                     output, the default unless it is a terminal);\n"
+	    "                     FILE is written only if INPUT compiles\n"
+	    "  -h, --help         show this help and exit\n"
+	    "\n"
+	    "INPUT may be '-' for standard input.  Errors and warnings read\n"
+	    "'%s: FILE:LINE:COL: message'.  The filter is in the byte order of\n"
+	    "its ABIs.  Exit status: 0, 1 if INPUT does not compile or a file\n"
+	    "cannot be read or written, 2 for a usage error.\n",
+	    prog_name);
+}
+
+static int
+cmd_compile(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "caps", required_argument, NULL, 'c' },
+		{ "arch", required_argument, NULL, 'a' },
+		{ "tree", no_argument, NULL, OPT_TREE },
+		{ "linear", no_argument, NULL, OPT_LINEAR },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct input_opts io;
+	const char *out_path = NULL;
+	struct sock_filter *rec = NULL;
+	struct input in;
+	size_t i;
+	int c, fd, r, status;
+
+	memset(&io, 0, sizeof(io));
+	memset(&in, 0, sizeof(in));
+	policy_init(&in.pol);
+	io.copts.tree = POLICY_COMPILE_TREE_DEFAULT;
+	while ((c = getopt_long(argc, argv, "c:a:o:h", opts, NULL)) != -1) {
+		const struct arch_abi *abi;
+
+		switch (c) {
+		case 'c':
+			if (caps_parse("compile", optarg, &io.caps) < 0)
+				goto usage;
+			io.caps_given = true;
+			break;
+		case 'a':
+			abi = abi_by_option(optarg);
+			if (!abi) {
+				fprintf(stderr,
+					"%s compile: unknown arch '%s'\n",
+					prog_name, optarg);
+				goto usage;
+			}
+			if (io.copts.n_arches ==
+			    sizeof(io.copts.arches) /
+				sizeof(io.copts.arches[0])) {
+				warnx("compile: too many --arch options");
+				goto usage;
+			}
+			io.copts.arches[io.copts.n_arches++] = abi->scmp_token;
+			break;
+		case OPT_TREE:
+		case OPT_LINEAR:
+			io.copts.tree = c == OPT_TREE;
+			io.tree_given = true;
+			break;
+		case 'o':
+			out_path = optarg;
+			break;
+		case 'h':
+			compile_usage(stdout);
+			return stdout_finish() < 0 ? EXIT_INVALID
+						   : EXIT_SUCCESS;
+		default:
+			goto usage;
+		}
+	}
+	if (argc - optind != 1) {
+		warnx("compile: %s", optind == argc ? "no INPUT given"
+						    : "one INPUT at a time");
+		goto usage;
+	}
+	if (!out_path && isatty(STDOUT_FILENO)) {
+		warnx("compile: standard output is a terminal; give -o FILE, "
+		      "or -o - to write there all the same");
+		goto usage;
+	}
+	status = input_load(argv[optind], &io, &in);
+	if (status != EXIT_SUCCESS)
+		goto out;
+	if (!input_opts_fit("compile", &in, &io, io.copts.n_arches > 0)) {
+		input_free(&in);
+		return EXIT_USAGE;
+	}
+	status = EXIT_INVALID;
+	rec = malloc(in.len * sizeof(*rec) + 1);
+	if (!rec) {
+		warnx("out of memory");
+		goto out;
+	}
+	memcpy(rec, in.prog, in.len * sizeof(*rec));
+	if (in.plan && policy_plan_big_endian(in.plan) != host_big_endian()) {
+		/* as seccomp_export_bpf() writes it: the ABIs' byte order */
+		for (i = 0; i < in.len; i++) {
+			rec[i].code = __builtin_bswap16(rec[i].code);
+			rec[i].k = __builtin_bswap32(rec[i].k);
+		}
+	}
+	if (!out_path || strcmp(out_path, "-") == 0) {
+		out_path = "-";
+		fd = STDOUT_FILENO;
+	} else {
+		fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+			  0666);
+		if (fd < 0) {
+			fprintf(stderr, "%s: %s: %s\n", prog_name, out_path,
+				strerror(errno));
+			goto out;
+		}
+	}
+	r = write_all(fd, rec, in.len * sizeof(*rec));
+	if (fd != STDOUT_FILENO && close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r < 0) {
+		fprintf(stderr, "%s: %s: %s\n", prog_name,
+			display_name(out_path), strerror(-r));
+		goto out;
+	}
+	status = EXIT_SUCCESS;
+out:
+	free(rec);
+	input_free(&in);
+	return status;
+
+usage:
+	fprintf(stderr, "Try '%s compile --help'.\n", prog_name);
+	return EXIT_USAGE;
+}
+
+/* ---- explain ---- */
+
+static void
+explain_usage(FILE *f)
+{
+	fprintf(
+	    f,
+	    "Usage: %s explain [--caps LIST] [--arch ARCH] INPUT SYSCALL\n"
+	    "                           [ARG0 [ARG1 ... [ARG5]]]\n"
+	    "Say what the filter compiled from INPUT decides for one system call,\n"
+	    "and why: which rules name the call, which of their conditions hold,\n"
+	    "and which rule decides; for a raw filter or BPF text, the\n"
+	    "instructions the call runs through.\n"
+	    "\n"
+	    "  -c, --caps LIST   as for compile\n"
+	    "  -a, --arch ARCH   the ABI the call is made through (default: %s)\n"
+	    "  -h, --help        show this help and exit\n"
+	    "\n"
+	    "SYSCALL is a name or a number; the arguments are numbers (decimal, or\n"
+	    "hexadecimal with 0x), 0 if not given.  A policy is compiled for its\n"
+	    "own ABIs, as compile does without --arch.  Exit status: 0, 1 if INPUT\n"
+	    "does not compile or cannot be read, 2 for a usage error.\n",
+	    prog_name, arch_abi_host()->name);
+}
+
+/* A number operand: decimal, or 0x hexadecimal, all of it. */
+static bool
+parse_u64(const char *s, uint64_t *ret)
+{
+	const char *digits = s;
+	int base = 10;
+	char *end;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		digits = s + 2;
+		base = 16;
+	} else if (s[0] == '0' && s[1]) {
+		return false; /* no octal: 010 would mislead */
+	}
+	/* strtoull() takes white space and signs first; these do not */
+	if (!isxdigit((unsigned char)digits[0]) ||
+	    (base == 10 && !isdigit((unsigned char)digits[0])))
+		return false;
+	errno = 0;
+	*ret = strtoull(digits, &end, base);
+	return errno == 0 && *end == '\0';
+}
+
+static void
+verdict_print(uint32_t ret)
+{
+	char act[32];
+
+	policy_action_format(ret, act, sizeof(act));
+	if (bpf_ret_known(ret))
+		printf("verdict: %s (0x%08x)\n", act, ret);
+	else
+		printf("verdict: 0x%08x (no action: the kernel kills the "
+		       "process)\n",
+		       ret);
+}
+
+static int
+cmd_explain(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "caps", required_argument, NULL, 'c' },
+		{ "arch", required_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct arch_abi *abi = arch_abi_host();
+	struct bpf_cache_layout layout;
+	struct policy_decision dec;
+	struct bpf_filter *filter = NULL;
+	struct seccomp_data sd;
+	struct input_opts io;
+	struct bpf_error err;
+	struct input in;
+	uint64_t args[6] = { 0 }, num;
+	uint32_t ret, walked, pcs[CBPF_MAXINSNS];
+	char *name = NULL, *text = NULL;
+	const char *sys;
+	size_t n_pcs, i;
+	int32_t nr;
+	int c, status = EXIT_INVALID;
+
+	memset(&io, 0, sizeof(io));
+	memset(&in, 0, sizeof(in));
+	policy_init(&in.pol);
+	while ((c = getopt_long(argc, argv, "c:a:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			if (caps_parse("explain", optarg, &io.caps) < 0)
+				goto usage;
+			io.caps_given = true;
+			break;
+		case 'a':
+			abi = abi_by_option(optarg);
+			if (!abi) {
+				fprintf(stderr,
+					"%s explain: unknown arch '%s'\n",
+					prog_name, optarg);
+				goto usage;
+			}
+			break;
+		case 'h':
+			explain_usage(stdout);
+			return stdout_finish() < 0 ? EXIT_INVALID
+						   : EXIT_SUCCESS;
+		default:
+			goto usage;
+		}
+	}
+	if (argc - optind < 2) {
+		warnx("explain: %s",
+		      optind == argc ? "no INPUT given" : "no SYSCALL given");
+		goto usage;
+	}
+	if (argc - optind > 8) {
+		warnx("explain: more than 6 arguments");
+		goto usage;
+	}
+	sys = argv[optind + 1];
+	if (sys[0] >= '0' && sys[0] <= '9') {
+		if (!parse_u64(sys, &num) || num > UINT32_MAX) {
+			warnx("explain: '%s' is no system call number", sys);
+			goto usage;
+		}
+		nr = (int32_t)(uint32_t)num;
+	} else {
+		nr = arch_syscall_nr(abi, sys);
+		if (nr < 0) {
+			warnx("explain: no system call '%s' on %s", sys,
+			      abi->name);
+			goto usage;
+		}
+	}
+	for (i = 0; (int)i < argc - optind - 2; i++) {
+		if (!parse_u64(argv[optind + 2 + i], &args[i])) {
+			warnx("explain: '%s' is no number (decimal, or "
+			      "hexadecimal with 0x)",
+			      argv[optind + 2 + i]);
+			goto usage;
+		}
+	}
+	io.call_abi = abi;
+	status = input_load(argv[optind], &io, &in);
+	if (status != EXIT_SUCCESS)
+		goto out;
+	if (!input_opts_fit("explain", &in, &io, false)) {
+		input_free(&in);
+		return EXIT_USAGE;
+	}
+	status = EXIT_INVALID;
+
+	memset(&sd, 0, sizeof(sd));
+	sd.nr = nr;
+	sd.arch = abi->audit_arch;
+	memcpy(sd.args, args, sizeof(args));
+	bpf_data_set_byteorder(&sd, abi->big_endian);
+	arch_cache_layout_for(abi, &layout);
+	if (bpf_filter_new(NULL, in.prog, in.len, &layout, 0, &filter, &err) <
+	    0) {
+		fprintf(stderr, "%s: %s: %s\n", prog_name, in.name, err.msg);
+		goto out;
+	}
+	/* the program as written, as sim runs it: no action cache */
+	ret = bpf_filter_run(filter, &sd);
+
+	name = arch_syscall_name(abi, nr);
+	printf("call: %s %s (nr %d), args", abi->name, name ? name : "?", nr);
+	for (i = 0; i < 6; i++)
+		printf(" 0x%" PRIx64, args[i]);
+	printf("\n");
+	verdict_print(ret);
+	if (!in.plan) {
+		walked = policy_prog_walk(in.prog, in.len, &sd, pcs,
+					  sizeof(pcs) / sizeof(pcs[0]), &n_pcs);
+		if (walked != ret) {
+			fprintf(
+			    stderr,
+			    "%s: internal error: the walk returned 0x%08x\n",
+			    prog_name, walked);
+			goto out;
+		}
+		printf("path:");
+		for (i = 0; i < n_pcs; i++)
+			printf(" %u", pcs[i]);
+		printf(" (%zu instruction%s)\n", n_pcs, n_pcs == 1 ? "" : "s");
+		status = stdout_finish() < 0 ? EXIT_INVALID : EXIT_SUCCESS;
+		goto out;
+	}
+	policy_plan_decide(in.plan, abi->audit_arch, nr, args, &dec);
+	if (policy_explain_text(in.plan, &in.pol, &dec, name ? name : sys, args,
+				&text) < 0) {
+		warnx("out of memory");
+		goto out;
+	}
+	fputs(text, stdout);
+	if (dec.action != ret) {
+		char want[32];
+
+		policy_action_format(dec.action, want, sizeof(want));
+		fflush(stdout);
+		fprintf(stderr,
+			"%s: internal error: the rules say %s, the compiled "
+			"filter does not\n",
+			prog_name, want);
+		goto out;
+	}
+	status = stdout_finish() < 0 ? EXIT_INVALID : EXIT_SUCCESS;
+out:
+	free(text);
+	free(name);
+	bpf_filter_unref(filter);
+	input_free(&in);
+	return status;
+
+usage:
+	fprintf(stderr, "Try '%s explain --help'.\n", prog_name);
+	return EXIT_USAGE;
+}
+
 /* ---- main ---- */
 
 static void
@@ -740,7 +1375,7 @@ main_usage(FILE *f)
 	fprintf(
 	    f,
 	    "Usage: %s COMMAND [OPTION]... [ARG]...\n"
-	    "Check, simulate, disassemble and assemble seccomp BPF filters.\n"
+	    "Check, simulate, disassemble, assemble and compile seccomp BPF filters.\n"
 	    "\n"
 	    "Commands:\n"
 	    "  check [-v] FILE...       validate each FILE as seccomp(2) would\n"
@@ -749,6 +1384,9 @@ main_usage(FILE *f)
 	    "  disasm FILE              print FILE as BPF text\n"
 	    "  asm SRC -o FILE          assemble BPF text into a raw filter\n"
 	    "  cache [-a ARCH] FILE...  list the calls the action cache allows\n"
+	    "  compile [-o FILE] INPUT  compile a policy into a raw filter\n"
+	    "  explain INPUT SYSCALL [ARG]...\n"
+	    "                           say what decides one call, and why\n"
 	    "\n"
 	    "  -h, --help     show this help and exit\n"
 	    "      --version  show the version and exit\n"
@@ -764,9 +1402,10 @@ static const struct {
 	const char *name;
 	int (*run)(int argc, char **argv);
 } commands[] = {
-	{ "check", cmd_check },	  { "sim", cmd_sim },
-	{ "disasm", cmd_disasm }, { "asm", cmd_asm },
-	{ "cache", cmd_cache },
+	{ "check", cmd_check },	    { "sim", cmd_sim },
+	{ "disasm", cmd_disasm },   { "asm", cmd_asm },
+	{ "cache", cmd_cache },	    { "compile", cmd_compile },
+	{ "explain", cmd_explain },
 };
 
 int

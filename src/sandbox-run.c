@@ -21,6 +21,7 @@
 
 #include "arch/arch.h"
 #include "bpf/bpf.h"
+#include "policy/compile.h"
 #include "policy/policy.h"
 #include "tracer/tracer.h"
 
@@ -38,9 +39,16 @@ usage(FILE *f)
 		"seccomp filters,\nenforced from user space by a ptrace "
 		"supervisor with the kernel's semantics.\n"
 		"\n"
-		"  -b, --bpf FILE      enforce the raw cBPF filter in FILE; "
-		"repeat to stack\n"
-		"                      filters, first given is oldest\n"
+		"  -p, --policy FILE   enforce the .policy file FILE "
+		"(sandbox.policy(5))\n"
+		"  -P, --profile FILE  enforce the OCI, Docker or Podman "
+		"seccomp profile FILE\n"
+		"  -b, --bpf FILE      enforce the raw cBPF filter in FILE\n"
+		"  -t, --bpf-text FILE enforce the BPF text in FILE "
+		"(sandbox-bpf asm's)\n"
+		"                      these four repeat and mix; the filters "
+		"stack in the\n"
+		"                      order given, first given is oldest\n"
 		"  -s, --strict        seccomp mode 1: only read, write, exit "
 		"and sigreturn\n"
 		"  -n, --no-prefilter  stop at every system call instead of "
@@ -65,22 +73,149 @@ usage(FILE *f)
 		"is not found.  See sandbox-run(1).\n");
 }
 
-static int
-add_filter(const char *path, struct bpf_filter **chain)
+/* One filter input, in the order given. */
+enum input_kind {
+	INPUT_BPF,
+	INPUT_BPF_TEXT,
+	INPUT_POLICY,
+	INPUT_PROFILE,
+};
+
+struct input {
+	enum input_kind kind;
+	const char *path;
+};
+
+/* BPF text, JSON and policies this large are not what anybody wrote. */
+#define TEXT_MAX_BYTES (16U << 20)
+
+/*
+ * Policy warnings go to the event log only: without one, sandbox-run
+ * prints nothing of its own.  sandbox-bpf compile shows them.
+ */
+static void
+warn_input(void *data, const char *msg)
 {
-	struct sock_filter *prog = NULL;
-	struct bpf_filter *f;
-	struct bpf_error err;
-	char why[160];
-	size_t len;
+	const struct tracer_config *cfg = data;
+
+	if (cfg->log_fd >= 0)
+		tracer_log_warning(cfg->log_fd, msg);
+}
+
+/*
+ * The capabilities the command will have after drop_caps(): --caps, or
+ * ours without CAP_SYS_PTRACE.  OCI includes and excludes are judged on
+ * them, as runc judges them on the container's.
+ */
+static int
+target_caps(const struct tracer_config *cfg, uint64_t *ret)
+{
+	cap_flag_value_t v;
+	uint64_t mask = 0;
+	cap_value_t c;
+	cap_t caps;
+
+	if (cfg->caps_given) {
+		*ret = cfg->keep_caps;
+		return 0;
+	}
+	caps = cap_get_proc();
+	if (!caps)
+		return -errno;
+	for (c = 0; c < 64 && cap_valid(c); c++)
+		if (cap_get_flag(caps, c, CAP_EFFECTIVE, &v) == 0 &&
+		    v == CAP_SET)
+			mask |= (uint64_t)1 << c;
+	cap_free(caps);
+	*ret = mask & ~((uint64_t)1 << CAP_SYS_PTRACE);
+	return 0;
+}
+
+/* Read, parse and compile one input into a program.  Says why not. */
+static int
+input_prog(const struct input *in, const struct tracer_config *cfg,
+	   struct sock_filter **ret, size_t *ret_len)
+{
+	struct policy_oci_opts oo = { 0 };
+	struct policy_diag d = { "" };
+	struct bpf_text_error terr;
+	struct policy pol;
+	char why[160], *text = NULL;
+	size_t size = 0;
 	int r;
 
-	r = policy_load_raw(path, CBPF_MAXINSNS, false, &prog, &len, why,
-			    sizeof(why));
-	if (r < 0) {
-		fprintf(stderr, PROG ": %s: %s\n", path, why);
+	switch (in->kind) {
+	case INPUT_BPF:
+		r = policy_load_raw(in->path, CBPF_MAXINSNS, false, ret,
+				    ret_len, why, sizeof(why));
+		if (r < 0)
+			fprintf(stderr, PROG ": %s: %s\n", in->path, why);
 		return r;
+	case INPUT_BPF_TEXT:
+		r = policy_read_file(in->path, TEXT_MAX_BYTES, &text, &size);
+		if (r < 0) {
+			fprintf(stderr, PROG ": %s: %s\n", in->path,
+				strerror(-r));
+			return r;
+		}
+		r = bpf_text_asm(text, size, ret, ret_len, &terr);
+		if (r == -EINVAL)
+			fprintf(stderr, PROG ": %s:%u:%u: %s\n", in->path,
+				terr.line, terr.col, terr.msg);
+		else if (r < 0)
+			fprintf(stderr, PROG ": %s: %s\n", in->path,
+				strerror(-r));
+		free(text);
+		return r;
+	case INPUT_POLICY:
+	case INPUT_PROFILE:
+		break;
 	}
+	policy_init(&pol);
+	if (in->kind == INPUT_POLICY) {
+		r = policy_load_lang(&pol, in->path, NULL, 0, warn_input,
+				     (void *)cfg, &d);
+	} else {
+		r = policy_read_file(in->path, TEXT_MAX_BYTES, &text, &size);
+		if (r < 0) {
+			snprintf(d.msg, sizeof(d.msg), "%s: %s", in->path,
+				 strerror(-r));
+		} else {
+			r = target_caps(cfg, &oo.caps);
+			if (r < 0)
+				snprintf(d.msg, sizeof(d.msg),
+					 "%s: cannot read our capabilities: %s",
+					 in->path, strerror(-r));
+		}
+		if (r == 0)
+			r = policy_load_oci(&pol, in->path, text, size, &oo,
+					    warn_input, (void *)cfg, &d);
+	}
+	if (r == 0)
+		r = policy_compile_warn(&pol, NULL, warn_input, (void *)cfg,
+					ret, ret_len, &d);
+	if (r < 0)
+		fprintf(stderr, PROG ": %s\n", d.msg[0] ? d.msg : strerror(-r));
+	policy_free(&pol);
+	free(text);
+	return r;
+}
+
+/* Stack @in's filter on *@chain, validated as the kernel would. */
+static int
+add_filter(const struct input *in, const struct tracer_config *cfg,
+	   struct bpf_filter **chain)
+{
+	struct sock_filter *prog = NULL;
+	const char *path = in->path;
+	struct bpf_filter *f;
+	struct bpf_error err;
+	size_t len = 0;
+	int r;
+
+	r = input_prog(in, cfg, &prog, &len);
+	if (r < 0)
+		return r;
 	r = bpf_filter_new(*chain, prog, len, arch_cache_layout_host(), 0, &f,
 			   &err);
 	free(prog);
@@ -163,6 +298,9 @@ main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "bpf", required_argument, NULL, 'b' },
+		{ "bpf-text", required_argument, NULL, 't' },
+		{ "policy", required_argument, NULL, 'p' },
+		{ "profile", required_argument, NULL, 'P' },
 		{ "strict", no_argument, NULL, 's' },
 		{ "no-prefilter", no_argument, NULL, 'n' },
 		{ "wait-all", no_argument, NULL, 'w' },
@@ -179,18 +317,29 @@ main(int argc, char **argv)
 	};
 	struct bpf_filter *chain = NULL;
 	const char *log_path = NULL;
+	struct input *inputs = NULL;
+	size_t n_inputs = 0, i;
 	int c, r, status = 0;
-	bool any_bpf = false;
 
 	/* "+": options end at the command, as env(1) and timeout(1) */
 	opterr = 0; /* our messages name the program as the others do */
-	while ((c = getopt_long(argc, argv, "+:b:snwc:l:hV", opts, NULL)) !=
-	       -1) {
+	inputs = calloc((size_t)argc, sizeof(*inputs));
+	if (!inputs) {
+		fprintf(stderr, PROG ": out of memory\n");
+		return EXIT_FAILED;
+	}
+	while ((c = getopt_long(argc, argv, "+:b:t:p:P:snwc:l:hV", opts,
+				NULL)) != -1) {
 		switch (c) {
 		case 'b':
-			any_bpf = true;
-			if (add_filter(optarg, &chain) < 0)
-				return EXIT_FAILED;
+		case 't':
+		case 'p':
+		case 'P':
+			inputs[n_inputs].kind = c == 'b'   ? INPUT_BPF
+						: c == 't' ? INPUT_BPF_TEXT
+						: c == 'p' ? INPUT_POLICY
+							   : INPUT_PROFILE;
+			inputs[n_inputs++].path = optarg;
 			break;
 		case 's':
 			cfg.strict = true;
@@ -236,14 +385,17 @@ main(int argc, char **argv)
 				     " --help' for more information.\n");
 		return EXIT_FAILED;
 	}
-	if (cfg.strict && any_bpf) {
-		fprintf(stderr, PROG ": --strict and --bpf exclude each other, "
-				     "as seccomp's modes 1 and 2 do\n");
+	if (cfg.strict && n_inputs) {
+		fprintf(stderr,
+			PROG ": --strict excludes --policy, --profile, --bpf "
+			     "and --bpf-text, as seccomp's modes 1 and 2 "
+			     "exclude each other\n");
 		return EXIT_FAILED;
 	}
-	if (!cfg.strict && !any_bpf) {
-		fprintf(stderr, PROG ": nothing to enforce: give --bpf FILE "
-				     "or --strict\n");
+	if (!cfg.strict && !n_inputs) {
+		fprintf(stderr,
+			PROG ": nothing to enforce: give --policy, --profile, "
+			     "--bpf, --bpf-text or --strict\n");
 		return EXIT_FAILED;
 	}
 	if (log_path) {
@@ -259,6 +411,11 @@ main(int argc, char **argv)
 			return EXIT_FAILED;
 		}
 	}
+	/* after all options, so that --caps counts wherever it is */
+	for (i = 0; i < n_inputs; i++)
+		if (add_filter(&inputs[i], &cfg, &chain) < 0)
+			return EXIT_FAILED;
+	free(inputs);
 	cfg.argv = argv + optind;
 	cfg.chain = chain;
 	r = tracer_run(&cfg, &status, NULL);

@@ -25,6 +25,12 @@
 #   case_err     "no": do not compare stderr
 #   case_bpf     filter files in the scratch directory, in stacking order
 #                (default docker.bpf)
+#
+# With PROGRAMS_POLICY=FILE (a .policy) or PROGRAMS_PROFILE=FILE (OCI or
+# Docker JSON) in the environment, the default filter is that file
+# instead: the kernel run gets it compiled by "sandbox-bpf compile", and
+# sandbox-run gets the file itself (--policy, --profile), so that its own
+# loading and compiling is what is compared.
 
 for v in SANDBOX_RUN KERNEL_RUN MKFILTER; do
 	eval "[ -n \"\${$v:-}\" ]" ||
@@ -44,6 +50,24 @@ if [ -n "${PROGRAMS_KEEP:-}" ]; then
 fi
 
 "$MKFILTER" docker -o docker.bpf || framework_failure_ "mkfilter docker failed"
+input_opt=
+if [ -n "${PROGRAMS_POLICY:-}" ] || [ -n "${PROGRAMS_PROFILE:-}" ]; then
+	[ -x "${SANDBOX_BPF:-}" ] || framework_failure_ "SANDBOX_BPF is not set"
+	if [ -n "${PROGRAMS_POLICY:-}" ]; then
+		input_opt="--policy $PROGRAMS_POLICY"
+		input_file=$PROGRAMS_POLICY
+	else
+		input_opt="--profile $PROGRAMS_PROFILE"
+		input_file=$PROGRAMS_PROFILE
+	fi
+	case $input_file in
+	*[!A-Za-z0-9_./-]*) framework_failure_ "the path '$input_file' needs quoting" ;;
+	esac
+	"$SANDBOX_BPF" compile -o input.bpf "$input_file" 2>compile.err || {
+		cat compile.err >&2
+		framework_failure_ "sandbox-bpf compile $input_file failed"
+	}
+fi
 
 # The system's programs, not a user's wrappers (pyenv shims, ccache...),
 # and a home, a git and a locale of our own: the runs must agree, and the
@@ -72,6 +96,7 @@ case_reset_() {
 	case_errsed=
 	case_err=yes
 	case_bpf=docker.bpf
+	[ -n "$input_opt" ] && case_bpf=input.bpf
 }
 case_reset_
 
@@ -99,7 +124,11 @@ run_under_() {
 	shift
 	ru_opts=
 	for ru_f in $case_bpf; do
-		ru_opts="$ru_opts --bpf $tmpdir/$ru_f"
+		if [ "$ru_f" = input.bpf ] && [ "$ru_r" != kernel ]; then
+			ru_opts="$ru_opts $input_opt"
+		else
+			ru_opts="$ru_opts --bpf $tmpdir/$ru_f"
+		fi
 	done
 	# shellcheck disable=SC2086 # ru_opts is words (no blanks in tmpdir)
 	case $ru_r in

@@ -1,0 +1,1619 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Copyright (C) 2026 The sandboxd authors */
+/*
+ * Every symbolic constant the .policy language has, by family, as an
+ * X-macro list: define N(FAMILY, NAME) and include this file.  Names the
+ * including file's headers lack are left out by the #ifdefs, so the same
+ * list can be read against glibc's headers and against the kernel's.
+ * check_consts requires src/policy/consts.c to hold exactly these names.
+ */
+
+/* ERRNO */
+#ifdef EPERM
+N(ERRNO, EPERM)
+#endif
+#ifdef ENOENT
+N(ERRNO, ENOENT)
+#endif
+#ifdef ESRCH
+N(ERRNO, ESRCH)
+#endif
+#ifdef EINTR
+N(ERRNO, EINTR)
+#endif
+#ifdef EIO
+N(ERRNO, EIO)
+#endif
+#ifdef ENXIO
+N(ERRNO, ENXIO)
+#endif
+#ifdef E2BIG
+N(ERRNO, E2BIG)
+#endif
+#ifdef ENOEXEC
+N(ERRNO, ENOEXEC)
+#endif
+#ifdef EBADF
+N(ERRNO, EBADF)
+#endif
+#ifdef ECHILD
+N(ERRNO, ECHILD)
+#endif
+#ifdef EAGAIN
+N(ERRNO, EAGAIN)
+#endif
+#ifdef ENOMEM
+N(ERRNO, ENOMEM)
+#endif
+#ifdef EACCES
+N(ERRNO, EACCES)
+#endif
+#ifdef EFAULT
+N(ERRNO, EFAULT)
+#endif
+#ifdef ENOTBLK
+N(ERRNO, ENOTBLK)
+#endif
+#ifdef EBUSY
+N(ERRNO, EBUSY)
+#endif
+#ifdef EEXIST
+N(ERRNO, EEXIST)
+#endif
+#ifdef EXDEV
+N(ERRNO, EXDEV)
+#endif
+#ifdef ENODEV
+N(ERRNO, ENODEV)
+#endif
+#ifdef ENOTDIR
+N(ERRNO, ENOTDIR)
+#endif
+#ifdef EISDIR
+N(ERRNO, EISDIR)
+#endif
+#ifdef EINVAL
+N(ERRNO, EINVAL)
+#endif
+#ifdef ENFILE
+N(ERRNO, ENFILE)
+#endif
+#ifdef EMFILE
+N(ERRNO, EMFILE)
+#endif
+#ifdef ENOTTY
+N(ERRNO, ENOTTY)
+#endif
+#ifdef ETXTBSY
+N(ERRNO, ETXTBSY)
+#endif
+#ifdef EFBIG
+N(ERRNO, EFBIG)
+#endif
+#ifdef ENOSPC
+N(ERRNO, ENOSPC)
+#endif
+#ifdef ESPIPE
+N(ERRNO, ESPIPE)
+#endif
+#ifdef EROFS
+N(ERRNO, EROFS)
+#endif
+#ifdef EMLINK
+N(ERRNO, EMLINK)
+#endif
+#ifdef EPIPE
+N(ERRNO, EPIPE)
+#endif
+#ifdef EDOM
+N(ERRNO, EDOM)
+#endif
+#ifdef ERANGE
+N(ERRNO, ERANGE)
+#endif
+#ifdef EDEADLK
+N(ERRNO, EDEADLK)
+#endif
+#ifdef ENAMETOOLONG
+N(ERRNO, ENAMETOOLONG)
+#endif
+#ifdef ENOLCK
+N(ERRNO, ENOLCK)
+#endif
+#ifdef ENOSYS
+N(ERRNO, ENOSYS)
+#endif
+#ifdef ENOTEMPTY
+N(ERRNO, ENOTEMPTY)
+#endif
+#ifdef ELOOP
+N(ERRNO, ELOOP)
+#endif
+#ifdef EWOULDBLOCK
+N(ERRNO, EWOULDBLOCK)
+#endif
+#ifdef ENOMSG
+N(ERRNO, ENOMSG)
+#endif
+#ifdef EIDRM
+N(ERRNO, EIDRM)
+#endif
+#ifdef ECHRNG
+N(ERRNO, ECHRNG)
+#endif
+#ifdef EL2NSYNC
+N(ERRNO, EL2NSYNC)
+#endif
+#ifdef EL3HLT
+N(ERRNO, EL3HLT)
+#endif
+#ifdef EL3RST
+N(ERRNO, EL3RST)
+#endif
+#ifdef ELNRNG
+N(ERRNO, ELNRNG)
+#endif
+#ifdef EUNATCH
+N(ERRNO, EUNATCH)
+#endif
+#ifdef ENOCSI
+N(ERRNO, ENOCSI)
+#endif
+#ifdef EL2HLT
+N(ERRNO, EL2HLT)
+#endif
+#ifdef EBADE
+N(ERRNO, EBADE)
+#endif
+#ifdef EBADR
+N(ERRNO, EBADR)
+#endif
+#ifdef EXFULL
+N(ERRNO, EXFULL)
+#endif
+#ifdef ENOANO
+N(ERRNO, ENOANO)
+#endif
+#ifdef EBADRQC
+N(ERRNO, EBADRQC)
+#endif
+#ifdef EBADSLT
+N(ERRNO, EBADSLT)
+#endif
+#ifdef EDEADLOCK
+N(ERRNO, EDEADLOCK)
+#endif
+#ifdef EBFONT
+N(ERRNO, EBFONT)
+#endif
+#ifdef ENOSTR
+N(ERRNO, ENOSTR)
+#endif
+#ifdef ENODATA
+N(ERRNO, ENODATA)
+#endif
+#ifdef ETIME
+N(ERRNO, ETIME)
+#endif
+#ifdef ENOSR
+N(ERRNO, ENOSR)
+#endif
+#ifdef ENONET
+N(ERRNO, ENONET)
+#endif
+#ifdef ENOPKG
+N(ERRNO, ENOPKG)
+#endif
+#ifdef EREMOTE
+N(ERRNO, EREMOTE)
+#endif
+#ifdef ENOLINK
+N(ERRNO, ENOLINK)
+#endif
+#ifdef EADV
+N(ERRNO, EADV)
+#endif
+#ifdef ESRMNT
+N(ERRNO, ESRMNT)
+#endif
+#ifdef ECOMM
+N(ERRNO, ECOMM)
+#endif
+#ifdef EPROTO
+N(ERRNO, EPROTO)
+#endif
+#ifdef EMULTIHOP
+N(ERRNO, EMULTIHOP)
+#endif
+#ifdef EDOTDOT
+N(ERRNO, EDOTDOT)
+#endif
+#ifdef EBADMSG
+N(ERRNO, EBADMSG)
+#endif
+#ifdef EOVERFLOW
+N(ERRNO, EOVERFLOW)
+#endif
+#ifdef ENOTUNIQ
+N(ERRNO, ENOTUNIQ)
+#endif
+#ifdef EBADFD
+N(ERRNO, EBADFD)
+#endif
+#ifdef EREMCHG
+N(ERRNO, EREMCHG)
+#endif
+#ifdef ELIBACC
+N(ERRNO, ELIBACC)
+#endif
+#ifdef ELIBBAD
+N(ERRNO, ELIBBAD)
+#endif
+#ifdef ELIBSCN
+N(ERRNO, ELIBSCN)
+#endif
+#ifdef ELIBMAX
+N(ERRNO, ELIBMAX)
+#endif
+#ifdef ELIBEXEC
+N(ERRNO, ELIBEXEC)
+#endif
+#ifdef EILSEQ
+N(ERRNO, EILSEQ)
+#endif
+#ifdef ERESTART
+N(ERRNO, ERESTART)
+#endif
+#ifdef ESTRPIPE
+N(ERRNO, ESTRPIPE)
+#endif
+#ifdef EUSERS
+N(ERRNO, EUSERS)
+#endif
+#ifdef ENOTSOCK
+N(ERRNO, ENOTSOCK)
+#endif
+#ifdef EDESTADDRREQ
+N(ERRNO, EDESTADDRREQ)
+#endif
+#ifdef EMSGSIZE
+N(ERRNO, EMSGSIZE)
+#endif
+#ifdef EPROTOTYPE
+N(ERRNO, EPROTOTYPE)
+#endif
+#ifdef ENOPROTOOPT
+N(ERRNO, ENOPROTOOPT)
+#endif
+#ifdef EPROTONOSUPPORT
+N(ERRNO, EPROTONOSUPPORT)
+#endif
+#ifdef ESOCKTNOSUPPORT
+N(ERRNO, ESOCKTNOSUPPORT)
+#endif
+#ifdef EOPNOTSUPP
+N(ERRNO, EOPNOTSUPP)
+#endif
+#ifdef ENOTSUP
+N(ERRNO, ENOTSUP)
+#endif
+#ifdef EPFNOSUPPORT
+N(ERRNO, EPFNOSUPPORT)
+#endif
+#ifdef EAFNOSUPPORT
+N(ERRNO, EAFNOSUPPORT)
+#endif
+#ifdef EADDRINUSE
+N(ERRNO, EADDRINUSE)
+#endif
+#ifdef EADDRNOTAVAIL
+N(ERRNO, EADDRNOTAVAIL)
+#endif
+#ifdef ENETDOWN
+N(ERRNO, ENETDOWN)
+#endif
+#ifdef ENETUNREACH
+N(ERRNO, ENETUNREACH)
+#endif
+#ifdef ENETRESET
+N(ERRNO, ENETRESET)
+#endif
+#ifdef ECONNABORTED
+N(ERRNO, ECONNABORTED)
+#endif
+#ifdef ECONNRESET
+N(ERRNO, ECONNRESET)
+#endif
+#ifdef ENOBUFS
+N(ERRNO, ENOBUFS)
+#endif
+#ifdef EISCONN
+N(ERRNO, EISCONN)
+#endif
+#ifdef ENOTCONN
+N(ERRNO, ENOTCONN)
+#endif
+#ifdef ESHUTDOWN
+N(ERRNO, ESHUTDOWN)
+#endif
+#ifdef ETOOMANYREFS
+N(ERRNO, ETOOMANYREFS)
+#endif
+#ifdef ETIMEDOUT
+N(ERRNO, ETIMEDOUT)
+#endif
+#ifdef ECONNREFUSED
+N(ERRNO, ECONNREFUSED)
+#endif
+#ifdef EHOSTDOWN
+N(ERRNO, EHOSTDOWN)
+#endif
+#ifdef EHOSTUNREACH
+N(ERRNO, EHOSTUNREACH)
+#endif
+#ifdef EALREADY
+N(ERRNO, EALREADY)
+#endif
+#ifdef EINPROGRESS
+N(ERRNO, EINPROGRESS)
+#endif
+#ifdef ESTALE
+N(ERRNO, ESTALE)
+#endif
+#ifdef EUCLEAN
+N(ERRNO, EUCLEAN)
+#endif
+#ifdef ENOTNAM
+N(ERRNO, ENOTNAM)
+#endif
+#ifdef ENAVAIL
+N(ERRNO, ENAVAIL)
+#endif
+#ifdef EISNAM
+N(ERRNO, EISNAM)
+#endif
+#ifdef EREMOTEIO
+N(ERRNO, EREMOTEIO)
+#endif
+#ifdef EDQUOT
+N(ERRNO, EDQUOT)
+#endif
+#ifdef ENOMEDIUM
+N(ERRNO, ENOMEDIUM)
+#endif
+#ifdef EMEDIUMTYPE
+N(ERRNO, EMEDIUMTYPE)
+#endif
+#ifdef ECANCELED
+N(ERRNO, ECANCELED)
+#endif
+#ifdef ENOKEY
+N(ERRNO, ENOKEY)
+#endif
+#ifdef EKEYEXPIRED
+N(ERRNO, EKEYEXPIRED)
+#endif
+#ifdef EKEYREVOKED
+N(ERRNO, EKEYREVOKED)
+#endif
+#ifdef EKEYREJECTED
+N(ERRNO, EKEYREJECTED)
+#endif
+#ifdef EOWNERDEAD
+N(ERRNO, EOWNERDEAD)
+#endif
+#ifdef ENOTRECOVERABLE
+N(ERRNO, ENOTRECOVERABLE)
+#endif
+#ifdef ERFKILL
+N(ERRNO, ERFKILL)
+#endif
+#ifdef EHWPOISON
+N(ERRNO, EHWPOISON)
+#endif
+
+/* OPEN */
+#ifdef O_ACCMODE
+N(OPEN, O_ACCMODE)
+#endif
+#ifdef O_RDONLY
+N(OPEN, O_RDONLY)
+#endif
+#ifdef O_WRONLY
+N(OPEN, O_WRONLY)
+#endif
+#ifdef O_RDWR
+N(OPEN, O_RDWR)
+#endif
+#ifdef O_CREAT
+N(OPEN, O_CREAT)
+#endif
+#ifdef O_EXCL
+N(OPEN, O_EXCL)
+#endif
+#ifdef O_NOCTTY
+N(OPEN, O_NOCTTY)
+#endif
+#ifdef O_TRUNC
+N(OPEN, O_TRUNC)
+#endif
+#ifdef O_APPEND
+N(OPEN, O_APPEND)
+#endif
+#ifdef O_NONBLOCK
+N(OPEN, O_NONBLOCK)
+#endif
+#ifdef O_NDELAY
+N(OPEN, O_NDELAY)
+#endif
+#ifdef O_DSYNC
+N(OPEN, O_DSYNC)
+#endif
+#ifdef O_SYNC
+N(OPEN, O_SYNC)
+#endif
+#ifdef O_DIRECT
+N(OPEN, O_DIRECT)
+#endif
+#ifdef O_LARGEFILE
+N(OPEN, O_LARGEFILE)
+#endif
+#ifdef O_DIRECTORY
+N(OPEN, O_DIRECTORY)
+#endif
+#ifdef O_NOFOLLOW
+N(OPEN, O_NOFOLLOW)
+#endif
+#ifdef O_NOATIME
+N(OPEN, O_NOATIME)
+#endif
+#ifdef O_CLOEXEC
+N(OPEN, O_CLOEXEC)
+#endif
+#ifdef O_PATH
+N(OPEN, O_PATH)
+#endif
+#ifdef O_TMPFILE
+N(OPEN, O_TMPFILE)
+#endif
+
+/* FCNTL */
+#ifdef F_DUPFD
+N(FCNTL, F_DUPFD)
+#endif
+#ifdef F_GETFD
+N(FCNTL, F_GETFD)
+#endif
+#ifdef F_SETFD
+N(FCNTL, F_SETFD)
+#endif
+#ifdef F_GETFL
+N(FCNTL, F_GETFL)
+#endif
+#ifdef F_SETFL
+N(FCNTL, F_SETFL)
+#endif
+#ifdef F_GETLK
+N(FCNTL, F_GETLK)
+#endif
+#ifdef F_SETLK
+N(FCNTL, F_SETLK)
+#endif
+#ifdef F_SETLKW
+N(FCNTL, F_SETLKW)
+#endif
+#ifdef F_SETOWN
+N(FCNTL, F_SETOWN)
+#endif
+#ifdef F_GETOWN
+N(FCNTL, F_GETOWN)
+#endif
+#ifdef F_SETSIG
+N(FCNTL, F_SETSIG)
+#endif
+#ifdef F_GETSIG
+N(FCNTL, F_GETSIG)
+#endif
+#ifdef F_SETOWN_EX
+N(FCNTL, F_SETOWN_EX)
+#endif
+#ifdef F_GETOWN_EX
+N(FCNTL, F_GETOWN_EX)
+#endif
+#ifdef F_GETOWNER_UIDS
+N(FCNTL, F_GETOWNER_UIDS)
+#endif
+#ifdef F_OFD_GETLK
+N(FCNTL, F_OFD_GETLK)
+#endif
+#ifdef F_OFD_SETLK
+N(FCNTL, F_OFD_SETLK)
+#endif
+#ifdef F_OFD_SETLKW
+N(FCNTL, F_OFD_SETLKW)
+#endif
+#ifdef F_SETLEASE
+N(FCNTL, F_SETLEASE)
+#endif
+#ifdef F_GETLEASE
+N(FCNTL, F_GETLEASE)
+#endif
+#ifdef F_NOTIFY
+N(FCNTL, F_NOTIFY)
+#endif
+#ifdef F_CANCELLK
+N(FCNTL, F_CANCELLK)
+#endif
+#ifdef F_DUPFD_CLOEXEC
+N(FCNTL, F_DUPFD_CLOEXEC)
+#endif
+#ifdef F_SETPIPE_SZ
+N(FCNTL, F_SETPIPE_SZ)
+#endif
+#ifdef F_GETPIPE_SZ
+N(FCNTL, F_GETPIPE_SZ)
+#endif
+#ifdef F_ADD_SEALS
+N(FCNTL, F_ADD_SEALS)
+#endif
+#ifdef F_GET_SEALS
+N(FCNTL, F_GET_SEALS)
+#endif
+#ifdef F_GET_RW_HINT
+N(FCNTL, F_GET_RW_HINT)
+#endif
+#ifdef F_SET_RW_HINT
+N(FCNTL, F_SET_RW_HINT)
+#endif
+#ifdef F_GET_FILE_RW_HINT
+N(FCNTL, F_GET_FILE_RW_HINT)
+#endif
+#ifdef F_SET_FILE_RW_HINT
+N(FCNTL, F_SET_FILE_RW_HINT)
+#endif
+#ifdef F_SEAL_SEAL
+N(FCNTL, F_SEAL_SEAL)
+#endif
+#ifdef F_SEAL_SHRINK
+N(FCNTL, F_SEAL_SHRINK)
+#endif
+#ifdef F_SEAL_GROW
+N(FCNTL, F_SEAL_GROW)
+#endif
+#ifdef F_SEAL_WRITE
+N(FCNTL, F_SEAL_WRITE)
+#endif
+#ifdef F_SEAL_FUTURE_WRITE
+N(FCNTL, F_SEAL_FUTURE_WRITE)
+#endif
+#ifdef F_OWNER_TID
+N(FCNTL, F_OWNER_TID)
+#endif
+#ifdef F_OWNER_PID
+N(FCNTL, F_OWNER_PID)
+#endif
+#ifdef F_OWNER_PGRP
+N(FCNTL, F_OWNER_PGRP)
+#endif
+#ifdef F_RDLCK
+N(FCNTL, F_RDLCK)
+#endif
+#ifdef F_WRLCK
+N(FCNTL, F_WRLCK)
+#endif
+#ifdef F_UNLCK
+N(FCNTL, F_UNLCK)
+#endif
+#ifdef F_EXLCK
+N(FCNTL, F_EXLCK)
+#endif
+#ifdef F_SHLCK
+N(FCNTL, F_SHLCK)
+#endif
+#ifdef FD_CLOEXEC
+N(FCNTL, FD_CLOEXEC)
+#endif
+
+/* AF */
+#ifdef AF_UNSPEC
+N(AF, AF_UNSPEC)
+#endif
+#ifdef AF_UNIX
+N(AF, AF_UNIX)
+#endif
+#ifdef AF_LOCAL
+N(AF, AF_LOCAL)
+#endif
+#ifdef AF_FILE
+N(AF, AF_FILE)
+#endif
+#ifdef AF_INET
+N(AF, AF_INET)
+#endif
+#ifdef AF_AX25
+N(AF, AF_AX25)
+#endif
+#ifdef AF_IPX
+N(AF, AF_IPX)
+#endif
+#ifdef AF_APPLETALK
+N(AF, AF_APPLETALK)
+#endif
+#ifdef AF_NETROM
+N(AF, AF_NETROM)
+#endif
+#ifdef AF_BRIDGE
+N(AF, AF_BRIDGE)
+#endif
+#ifdef AF_ATMPVC
+N(AF, AF_ATMPVC)
+#endif
+#ifdef AF_X25
+N(AF, AF_X25)
+#endif
+#ifdef AF_INET6
+N(AF, AF_INET6)
+#endif
+#ifdef AF_ROSE
+N(AF, AF_ROSE)
+#endif
+#ifdef AF_DECnet
+N(AF, AF_DECnet)
+#endif
+#ifdef AF_NETBEUI
+N(AF, AF_NETBEUI)
+#endif
+#ifdef AF_SECURITY
+N(AF, AF_SECURITY)
+#endif
+#ifdef AF_KEY
+N(AF, AF_KEY)
+#endif
+#ifdef AF_NETLINK
+N(AF, AF_NETLINK)
+#endif
+#ifdef AF_ROUTE
+N(AF, AF_ROUTE)
+#endif
+#ifdef AF_PACKET
+N(AF, AF_PACKET)
+#endif
+#ifdef AF_ASH
+N(AF, AF_ASH)
+#endif
+#ifdef AF_ECONET
+N(AF, AF_ECONET)
+#endif
+#ifdef AF_ATMSVC
+N(AF, AF_ATMSVC)
+#endif
+#ifdef AF_RDS
+N(AF, AF_RDS)
+#endif
+#ifdef AF_SNA
+N(AF, AF_SNA)
+#endif
+#ifdef AF_IRDA
+N(AF, AF_IRDA)
+#endif
+#ifdef AF_PPPOX
+N(AF, AF_PPPOX)
+#endif
+#ifdef AF_WANPIPE
+N(AF, AF_WANPIPE)
+#endif
+#ifdef AF_LLC
+N(AF, AF_LLC)
+#endif
+#ifdef AF_IB
+N(AF, AF_IB)
+#endif
+#ifdef AF_MPLS
+N(AF, AF_MPLS)
+#endif
+#ifdef AF_CAN
+N(AF, AF_CAN)
+#endif
+#ifdef AF_TIPC
+N(AF, AF_TIPC)
+#endif
+#ifdef AF_BLUETOOTH
+N(AF, AF_BLUETOOTH)
+#endif
+#ifdef AF_IUCV
+N(AF, AF_IUCV)
+#endif
+#ifdef AF_RXRPC
+N(AF, AF_RXRPC)
+#endif
+#ifdef AF_ISDN
+N(AF, AF_ISDN)
+#endif
+#ifdef AF_PHONET
+N(AF, AF_PHONET)
+#endif
+#ifdef AF_IEEE802154
+N(AF, AF_IEEE802154)
+#endif
+#ifdef AF_CAIF
+N(AF, AF_CAIF)
+#endif
+#ifdef AF_ALG
+N(AF, AF_ALG)
+#endif
+#ifdef AF_NFC
+N(AF, AF_NFC)
+#endif
+#ifdef AF_VSOCK
+N(AF, AF_VSOCK)
+#endif
+#ifdef AF_KCM
+N(AF, AF_KCM)
+#endif
+#ifdef AF_QIPCRTR
+N(AF, AF_QIPCRTR)
+#endif
+#ifdef AF_SMC
+N(AF, AF_SMC)
+#endif
+#ifdef AF_XDP
+N(AF, AF_XDP)
+#endif
+#ifdef AF_MCTP
+N(AF, AF_MCTP)
+#endif
+
+/* SOCK */
+#ifdef SOCK_STREAM
+N(SOCK, SOCK_STREAM)
+#endif
+#ifdef SOCK_DGRAM
+N(SOCK, SOCK_DGRAM)
+#endif
+#ifdef SOCK_RAW
+N(SOCK, SOCK_RAW)
+#endif
+#ifdef SOCK_RDM
+N(SOCK, SOCK_RDM)
+#endif
+#ifdef SOCK_SEQPACKET
+N(SOCK, SOCK_SEQPACKET)
+#endif
+#ifdef SOCK_DCCP
+N(SOCK, SOCK_DCCP)
+#endif
+#ifdef SOCK_PACKET
+N(SOCK, SOCK_PACKET)
+#endif
+#ifdef SOCK_CLOEXEC
+N(SOCK, SOCK_CLOEXEC)
+#endif
+#ifdef SOCK_NONBLOCK
+N(SOCK, SOCK_NONBLOCK)
+#endif
+
+/* CLONE */
+#ifdef CLONE_VM
+N(CLONE, CLONE_VM)
+#endif
+#ifdef CLONE_FS
+N(CLONE, CLONE_FS)
+#endif
+#ifdef CLONE_FILES
+N(CLONE, CLONE_FILES)
+#endif
+#ifdef CLONE_SIGHAND
+N(CLONE, CLONE_SIGHAND)
+#endif
+#ifdef CLONE_PIDFD
+N(CLONE, CLONE_PIDFD)
+#endif
+#ifdef CLONE_PTRACE
+N(CLONE, CLONE_PTRACE)
+#endif
+#ifdef CLONE_VFORK
+N(CLONE, CLONE_VFORK)
+#endif
+#ifdef CLONE_PARENT
+N(CLONE, CLONE_PARENT)
+#endif
+#ifdef CLONE_THREAD
+N(CLONE, CLONE_THREAD)
+#endif
+#ifdef CLONE_NEWNS
+N(CLONE, CLONE_NEWNS)
+#endif
+#ifdef CLONE_SYSVSEM
+N(CLONE, CLONE_SYSVSEM)
+#endif
+#ifdef CLONE_SETTLS
+N(CLONE, CLONE_SETTLS)
+#endif
+#ifdef CLONE_PARENT_SETTID
+N(CLONE, CLONE_PARENT_SETTID)
+#endif
+#ifdef CLONE_CHILD_CLEARTID
+N(CLONE, CLONE_CHILD_CLEARTID)
+#endif
+#ifdef CLONE_DETACHED
+N(CLONE, CLONE_DETACHED)
+#endif
+#ifdef CLONE_UNTRACED
+N(CLONE, CLONE_UNTRACED)
+#endif
+#ifdef CLONE_CHILD_SETTID
+N(CLONE, CLONE_CHILD_SETTID)
+#endif
+#ifdef CLONE_NEWCGROUP
+N(CLONE, CLONE_NEWCGROUP)
+#endif
+#ifdef CLONE_NEWUTS
+N(CLONE, CLONE_NEWUTS)
+#endif
+#ifdef CLONE_NEWIPC
+N(CLONE, CLONE_NEWIPC)
+#endif
+#ifdef CLONE_NEWUSER
+N(CLONE, CLONE_NEWUSER)
+#endif
+#ifdef CLONE_NEWPID
+N(CLONE, CLONE_NEWPID)
+#endif
+#ifdef CLONE_NEWNET
+N(CLONE, CLONE_NEWNET)
+#endif
+#ifdef CLONE_IO
+N(CLONE, CLONE_IO)
+#endif
+#ifdef CLONE_CLEAR_SIGHAND
+N(CLONE, CLONE_CLEAR_SIGHAND)
+#endif
+#ifdef CLONE_INTO_CGROUP
+N(CLONE, CLONE_INTO_CGROUP)
+#endif
+#ifdef CLONE_NEWTIME
+N(CLONE, CLONE_NEWTIME)
+#endif
+
+/* PROT */
+#ifdef PROT_NONE
+N(PROT, PROT_NONE)
+#endif
+#ifdef PROT_READ
+N(PROT, PROT_READ)
+#endif
+#ifdef PROT_WRITE
+N(PROT, PROT_WRITE)
+#endif
+#ifdef PROT_EXEC
+N(PROT, PROT_EXEC)
+#endif
+#ifdef PROT_SEM
+N(PROT, PROT_SEM)
+#endif
+#ifdef PROT_GROWSDOWN
+N(PROT, PROT_GROWSDOWN)
+#endif
+#ifdef PROT_GROWSUP
+N(PROT, PROT_GROWSUP)
+#endif
+
+/* MAP */
+#ifdef MAP_SHARED
+N(MAP, MAP_SHARED)
+#endif
+#ifdef MAP_PRIVATE
+N(MAP, MAP_PRIVATE)
+#endif
+#ifdef MAP_SHARED_VALIDATE
+N(MAP, MAP_SHARED_VALIDATE)
+#endif
+#ifdef MAP_TYPE
+N(MAP, MAP_TYPE)
+#endif
+#ifdef MAP_FIXED
+N(MAP, MAP_FIXED)
+#endif
+#ifdef MAP_ANONYMOUS
+N(MAP, MAP_ANONYMOUS)
+#endif
+#ifdef MAP_FILE
+N(MAP, MAP_FILE)
+#endif
+#ifdef MAP_32BIT
+N(MAP, MAP_32BIT)
+#endif
+#ifdef MAP_GROWSDOWN
+N(MAP, MAP_GROWSDOWN)
+#endif
+#ifdef MAP_DENYWRITE
+N(MAP, MAP_DENYWRITE)
+#endif
+#ifdef MAP_EXECUTABLE
+N(MAP, MAP_EXECUTABLE)
+#endif
+#ifdef MAP_LOCKED
+N(MAP, MAP_LOCKED)
+#endif
+#ifdef MAP_NORESERVE
+N(MAP, MAP_NORESERVE)
+#endif
+#ifdef MAP_POPULATE
+N(MAP, MAP_POPULATE)
+#endif
+#ifdef MAP_NONBLOCK
+N(MAP, MAP_NONBLOCK)
+#endif
+#ifdef MAP_STACK
+N(MAP, MAP_STACK)
+#endif
+#ifdef MAP_HUGETLB
+N(MAP, MAP_HUGETLB)
+#endif
+#ifdef MAP_SYNC
+N(MAP, MAP_SYNC)
+#endif
+#ifdef MAP_FIXED_NOREPLACE
+N(MAP, MAP_FIXED_NOREPLACE)
+#endif
+#ifdef MAP_UNINITIALIZED
+N(MAP, MAP_UNINITIALIZED)
+#endif
+#ifdef MAP_HUGE_16KB
+N(MAP, MAP_HUGE_16KB)
+#endif
+#ifdef MAP_HUGE_64KB
+N(MAP, MAP_HUGE_64KB)
+#endif
+#ifdef MAP_HUGE_512KB
+N(MAP, MAP_HUGE_512KB)
+#endif
+#ifdef MAP_HUGE_1MB
+N(MAP, MAP_HUGE_1MB)
+#endif
+#ifdef MAP_HUGE_2MB
+N(MAP, MAP_HUGE_2MB)
+#endif
+#ifdef MAP_HUGE_8MB
+N(MAP, MAP_HUGE_8MB)
+#endif
+#ifdef MAP_HUGE_16MB
+N(MAP, MAP_HUGE_16MB)
+#endif
+#ifdef MAP_HUGE_32MB
+N(MAP, MAP_HUGE_32MB)
+#endif
+#ifdef MAP_HUGE_256MB
+N(MAP, MAP_HUGE_256MB)
+#endif
+#ifdef MAP_HUGE_512MB
+N(MAP, MAP_HUGE_512MB)
+#endif
+#ifdef MAP_HUGE_1GB
+N(MAP, MAP_HUGE_1GB)
+#endif
+#ifdef MAP_HUGE_2GB
+N(MAP, MAP_HUGE_2GB)
+#endif
+#ifdef MAP_HUGE_16GB
+N(MAP, MAP_HUGE_16GB)
+#endif
+
+/* PR */
+#ifdef PR_SET_PDEATHSIG
+N(PR, PR_SET_PDEATHSIG)
+#endif
+#ifdef PR_GET_PDEATHSIG
+N(PR, PR_GET_PDEATHSIG)
+#endif
+#ifdef PR_GET_DUMPABLE
+N(PR, PR_GET_DUMPABLE)
+#endif
+#ifdef PR_SET_DUMPABLE
+N(PR, PR_SET_DUMPABLE)
+#endif
+#ifdef PR_GET_UNALIGN
+N(PR, PR_GET_UNALIGN)
+#endif
+#ifdef PR_SET_UNALIGN
+N(PR, PR_SET_UNALIGN)
+#endif
+#ifdef PR_UNALIGN_NOPRINT
+N(PR, PR_UNALIGN_NOPRINT)
+#endif
+#ifdef PR_UNALIGN_SIGBUS
+N(PR, PR_UNALIGN_SIGBUS)
+#endif
+#ifdef PR_GET_KEEPCAPS
+N(PR, PR_GET_KEEPCAPS)
+#endif
+#ifdef PR_SET_KEEPCAPS
+N(PR, PR_SET_KEEPCAPS)
+#endif
+#ifdef PR_GET_FPEMU
+N(PR, PR_GET_FPEMU)
+#endif
+#ifdef PR_SET_FPEMU
+N(PR, PR_SET_FPEMU)
+#endif
+#ifdef PR_FPEMU_NOPRINT
+N(PR, PR_FPEMU_NOPRINT)
+#endif
+#ifdef PR_FPEMU_SIGFPE
+N(PR, PR_FPEMU_SIGFPE)
+#endif
+#ifdef PR_GET_FPEXC
+N(PR, PR_GET_FPEXC)
+#endif
+#ifdef PR_SET_FPEXC
+N(PR, PR_SET_FPEXC)
+#endif
+#ifdef PR_FP_EXC_SW_ENABLE
+N(PR, PR_FP_EXC_SW_ENABLE)
+#endif
+#ifdef PR_FP_EXC_DIV
+N(PR, PR_FP_EXC_DIV)
+#endif
+#ifdef PR_FP_EXC_OVF
+N(PR, PR_FP_EXC_OVF)
+#endif
+#ifdef PR_FP_EXC_UND
+N(PR, PR_FP_EXC_UND)
+#endif
+#ifdef PR_FP_EXC_RES
+N(PR, PR_FP_EXC_RES)
+#endif
+#ifdef PR_FP_EXC_INV
+N(PR, PR_FP_EXC_INV)
+#endif
+#ifdef PR_FP_EXC_DISABLED
+N(PR, PR_FP_EXC_DISABLED)
+#endif
+#ifdef PR_FP_EXC_NONRECOV
+N(PR, PR_FP_EXC_NONRECOV)
+#endif
+#ifdef PR_FP_EXC_ASYNC
+N(PR, PR_FP_EXC_ASYNC)
+#endif
+#ifdef PR_FP_EXC_PRECISE
+N(PR, PR_FP_EXC_PRECISE)
+#endif
+#ifdef PR_GET_TIMING
+N(PR, PR_GET_TIMING)
+#endif
+#ifdef PR_SET_TIMING
+N(PR, PR_SET_TIMING)
+#endif
+#ifdef PR_TIMING_STATISTICAL
+N(PR, PR_TIMING_STATISTICAL)
+#endif
+#ifdef PR_TIMING_TIMESTAMP
+N(PR, PR_TIMING_TIMESTAMP)
+#endif
+#ifdef PR_SET_NAME
+N(PR, PR_SET_NAME)
+#endif
+#ifdef PR_GET_NAME
+N(PR, PR_GET_NAME)
+#endif
+#ifdef PR_GET_ENDIAN
+N(PR, PR_GET_ENDIAN)
+#endif
+#ifdef PR_SET_ENDIAN
+N(PR, PR_SET_ENDIAN)
+#endif
+#ifdef PR_ENDIAN_BIG
+N(PR, PR_ENDIAN_BIG)
+#endif
+#ifdef PR_ENDIAN_LITTLE
+N(PR, PR_ENDIAN_LITTLE)
+#endif
+#ifdef PR_ENDIAN_PPC_LITTLE
+N(PR, PR_ENDIAN_PPC_LITTLE)
+#endif
+#ifdef PR_GET_SECCOMP
+N(PR, PR_GET_SECCOMP)
+#endif
+#ifdef PR_SET_SECCOMP
+N(PR, PR_SET_SECCOMP)
+#endif
+#ifdef PR_CAPBSET_READ
+N(PR, PR_CAPBSET_READ)
+#endif
+#ifdef PR_CAPBSET_DROP
+N(PR, PR_CAPBSET_DROP)
+#endif
+#ifdef PR_GET_TSC
+N(PR, PR_GET_TSC)
+#endif
+#ifdef PR_SET_TSC
+N(PR, PR_SET_TSC)
+#endif
+#ifdef PR_TSC_ENABLE
+N(PR, PR_TSC_ENABLE)
+#endif
+#ifdef PR_TSC_SIGSEGV
+N(PR, PR_TSC_SIGSEGV)
+#endif
+#ifdef PR_GET_SECUREBITS
+N(PR, PR_GET_SECUREBITS)
+#endif
+#ifdef PR_SET_SECUREBITS
+N(PR, PR_SET_SECUREBITS)
+#endif
+#ifdef PR_SET_TIMERSLACK
+N(PR, PR_SET_TIMERSLACK)
+#endif
+#ifdef PR_GET_TIMERSLACK
+N(PR, PR_GET_TIMERSLACK)
+#endif
+#ifdef PR_TASK_PERF_EVENTS_DISABLE
+N(PR, PR_TASK_PERF_EVENTS_DISABLE)
+#endif
+#ifdef PR_TASK_PERF_EVENTS_ENABLE
+N(PR, PR_TASK_PERF_EVENTS_ENABLE)
+#endif
+#ifdef PR_MCE_KILL
+N(PR, PR_MCE_KILL)
+#endif
+#ifdef PR_MCE_KILL_CLEAR
+N(PR, PR_MCE_KILL_CLEAR)
+#endif
+#ifdef PR_MCE_KILL_SET
+N(PR, PR_MCE_KILL_SET)
+#endif
+#ifdef PR_MCE_KILL_LATE
+N(PR, PR_MCE_KILL_LATE)
+#endif
+#ifdef PR_MCE_KILL_EARLY
+N(PR, PR_MCE_KILL_EARLY)
+#endif
+#ifdef PR_MCE_KILL_DEFAULT
+N(PR, PR_MCE_KILL_DEFAULT)
+#endif
+#ifdef PR_MCE_KILL_GET
+N(PR, PR_MCE_KILL_GET)
+#endif
+#ifdef PR_SET_MM
+N(PR, PR_SET_MM)
+#endif
+#ifdef PR_SET_MM_START_CODE
+N(PR, PR_SET_MM_START_CODE)
+#endif
+#ifdef PR_SET_MM_END_CODE
+N(PR, PR_SET_MM_END_CODE)
+#endif
+#ifdef PR_SET_MM_START_DATA
+N(PR, PR_SET_MM_START_DATA)
+#endif
+#ifdef PR_SET_MM_END_DATA
+N(PR, PR_SET_MM_END_DATA)
+#endif
+#ifdef PR_SET_MM_START_STACK
+N(PR, PR_SET_MM_START_STACK)
+#endif
+#ifdef PR_SET_MM_START_BRK
+N(PR, PR_SET_MM_START_BRK)
+#endif
+#ifdef PR_SET_MM_BRK
+N(PR, PR_SET_MM_BRK)
+#endif
+#ifdef PR_SET_MM_ARG_START
+N(PR, PR_SET_MM_ARG_START)
+#endif
+#ifdef PR_SET_MM_ARG_END
+N(PR, PR_SET_MM_ARG_END)
+#endif
+#ifdef PR_SET_MM_ENV_START
+N(PR, PR_SET_MM_ENV_START)
+#endif
+#ifdef PR_SET_MM_ENV_END
+N(PR, PR_SET_MM_ENV_END)
+#endif
+#ifdef PR_SET_MM_AUXV
+N(PR, PR_SET_MM_AUXV)
+#endif
+#ifdef PR_SET_MM_EXE_FILE
+N(PR, PR_SET_MM_EXE_FILE)
+#endif
+#ifdef PR_SET_MM_MAP
+N(PR, PR_SET_MM_MAP)
+#endif
+#ifdef PR_SET_MM_MAP_SIZE
+N(PR, PR_SET_MM_MAP_SIZE)
+#endif
+#ifdef PR_SET_PTRACER
+N(PR, PR_SET_PTRACER)
+#endif
+#ifdef PR_SET_PTRACER_ANY
+N(PR, PR_SET_PTRACER_ANY)
+#endif
+#ifdef PR_SET_CHILD_SUBREAPER
+N(PR, PR_SET_CHILD_SUBREAPER)
+#endif
+#ifdef PR_GET_CHILD_SUBREAPER
+N(PR, PR_GET_CHILD_SUBREAPER)
+#endif
+#ifdef PR_SET_NO_NEW_PRIVS
+N(PR, PR_SET_NO_NEW_PRIVS)
+#endif
+#ifdef PR_GET_NO_NEW_PRIVS
+N(PR, PR_GET_NO_NEW_PRIVS)
+#endif
+#ifdef PR_GET_TID_ADDRESS
+N(PR, PR_GET_TID_ADDRESS)
+#endif
+#ifdef PR_SET_THP_DISABLE
+N(PR, PR_SET_THP_DISABLE)
+#endif
+#ifdef PR_GET_THP_DISABLE
+N(PR, PR_GET_THP_DISABLE)
+#endif
+#ifdef PR_MPX_ENABLE_MANAGEMENT
+N(PR, PR_MPX_ENABLE_MANAGEMENT)
+#endif
+#ifdef PR_MPX_DISABLE_MANAGEMENT
+N(PR, PR_MPX_DISABLE_MANAGEMENT)
+#endif
+#ifdef PR_SET_FP_MODE
+N(PR, PR_SET_FP_MODE)
+#endif
+#ifdef PR_GET_FP_MODE
+N(PR, PR_GET_FP_MODE)
+#endif
+#ifdef PR_FP_MODE_FR
+N(PR, PR_FP_MODE_FR)
+#endif
+#ifdef PR_FP_MODE_FRE
+N(PR, PR_FP_MODE_FRE)
+#endif
+#ifdef PR_CAP_AMBIENT
+N(PR, PR_CAP_AMBIENT)
+#endif
+#ifdef PR_CAP_AMBIENT_IS_SET
+N(PR, PR_CAP_AMBIENT_IS_SET)
+#endif
+#ifdef PR_CAP_AMBIENT_RAISE
+N(PR, PR_CAP_AMBIENT_RAISE)
+#endif
+#ifdef PR_CAP_AMBIENT_LOWER
+N(PR, PR_CAP_AMBIENT_LOWER)
+#endif
+#ifdef PR_CAP_AMBIENT_CLEAR_ALL
+N(PR, PR_CAP_AMBIENT_CLEAR_ALL)
+#endif
+#ifdef PR_SVE_SET_VL
+N(PR, PR_SVE_SET_VL)
+#endif
+#ifdef PR_SVE_SET_VL_ONEXEC
+N(PR, PR_SVE_SET_VL_ONEXEC)
+#endif
+#ifdef PR_SVE_GET_VL
+N(PR, PR_SVE_GET_VL)
+#endif
+#ifdef PR_SVE_VL_LEN_MASK
+N(PR, PR_SVE_VL_LEN_MASK)
+#endif
+#ifdef PR_SVE_VL_INHERIT
+N(PR, PR_SVE_VL_INHERIT)
+#endif
+#ifdef PR_GET_SPECULATION_CTRL
+N(PR, PR_GET_SPECULATION_CTRL)
+#endif
+#ifdef PR_SET_SPECULATION_CTRL
+N(PR, PR_SET_SPECULATION_CTRL)
+#endif
+#ifdef PR_SPEC_STORE_BYPASS
+N(PR, PR_SPEC_STORE_BYPASS)
+#endif
+#ifdef PR_SPEC_INDIRECT_BRANCH
+N(PR, PR_SPEC_INDIRECT_BRANCH)
+#endif
+#ifdef PR_SPEC_L1D_FLUSH
+N(PR, PR_SPEC_L1D_FLUSH)
+#endif
+#ifdef PR_SPEC_NOT_AFFECTED
+N(PR, PR_SPEC_NOT_AFFECTED)
+#endif
+#ifdef PR_SPEC_PRCTL
+N(PR, PR_SPEC_PRCTL)
+#endif
+#ifdef PR_SPEC_ENABLE
+N(PR, PR_SPEC_ENABLE)
+#endif
+#ifdef PR_SPEC_DISABLE
+N(PR, PR_SPEC_DISABLE)
+#endif
+#ifdef PR_SPEC_FORCE_DISABLE
+N(PR, PR_SPEC_FORCE_DISABLE)
+#endif
+#ifdef PR_SPEC_DISABLE_NOEXEC
+N(PR, PR_SPEC_DISABLE_NOEXEC)
+#endif
+#ifdef PR_PAC_RESET_KEYS
+N(PR, PR_PAC_RESET_KEYS)
+#endif
+#ifdef PR_PAC_APIAKEY
+N(PR, PR_PAC_APIAKEY)
+#endif
+#ifdef PR_PAC_APIBKEY
+N(PR, PR_PAC_APIBKEY)
+#endif
+#ifdef PR_PAC_APDAKEY
+N(PR, PR_PAC_APDAKEY)
+#endif
+#ifdef PR_PAC_APDBKEY
+N(PR, PR_PAC_APDBKEY)
+#endif
+#ifdef PR_PAC_APGAKEY
+N(PR, PR_PAC_APGAKEY)
+#endif
+#ifdef PR_SET_TAGGED_ADDR_CTRL
+N(PR, PR_SET_TAGGED_ADDR_CTRL)
+#endif
+#ifdef PR_GET_TAGGED_ADDR_CTRL
+N(PR, PR_GET_TAGGED_ADDR_CTRL)
+#endif
+#ifdef PR_TAGGED_ADDR_ENABLE
+N(PR, PR_TAGGED_ADDR_ENABLE)
+#endif
+#ifdef PR_MTE_TCF_NONE
+N(PR, PR_MTE_TCF_NONE)
+#endif
+#ifdef PR_MTE_TCF_SYNC
+N(PR, PR_MTE_TCF_SYNC)
+#endif
+#ifdef PR_MTE_TCF_ASYNC
+N(PR, PR_MTE_TCF_ASYNC)
+#endif
+#ifdef PR_MTE_TCF_MASK
+N(PR, PR_MTE_TCF_MASK)
+#endif
+#ifdef PR_MTE_TAG_SHIFT
+N(PR, PR_MTE_TAG_SHIFT)
+#endif
+#ifdef PR_MTE_TAG_MASK
+N(PR, PR_MTE_TAG_MASK)
+#endif
+#ifdef PR_MTE_TCF_SHIFT
+N(PR, PR_MTE_TCF_SHIFT)
+#endif
+#ifdef PR_SET_IO_FLUSHER
+N(PR, PR_SET_IO_FLUSHER)
+#endif
+#ifdef PR_GET_IO_FLUSHER
+N(PR, PR_GET_IO_FLUSHER)
+#endif
+#ifdef PR_SET_SYSCALL_USER_DISPATCH
+N(PR, PR_SET_SYSCALL_USER_DISPATCH)
+#endif
+#ifdef PR_SYS_DISPATCH_OFF
+N(PR, PR_SYS_DISPATCH_OFF)
+#endif
+#ifdef PR_SYS_DISPATCH_ON
+N(PR, PR_SYS_DISPATCH_ON)
+#endif
+#ifdef PR_PAC_SET_ENABLED_KEYS
+N(PR, PR_PAC_SET_ENABLED_KEYS)
+#endif
+#ifdef PR_PAC_GET_ENABLED_KEYS
+N(PR, PR_PAC_GET_ENABLED_KEYS)
+#endif
+#ifdef PR_SCHED_CORE
+N(PR, PR_SCHED_CORE)
+#endif
+#ifdef PR_SCHED_CORE_GET
+N(PR, PR_SCHED_CORE_GET)
+#endif
+#ifdef PR_SCHED_CORE_CREATE
+N(PR, PR_SCHED_CORE_CREATE)
+#endif
+#ifdef PR_SCHED_CORE_SHARE_TO
+N(PR, PR_SCHED_CORE_SHARE_TO)
+#endif
+#ifdef PR_SCHED_CORE_SHARE_FROM
+N(PR, PR_SCHED_CORE_SHARE_FROM)
+#endif
+#ifdef PR_SCHED_CORE_MAX
+N(PR, PR_SCHED_CORE_MAX)
+#endif
+#ifdef PR_SCHED_CORE_SCOPE_THREAD
+N(PR, PR_SCHED_CORE_SCOPE_THREAD)
+#endif
+#ifdef PR_SCHED_CORE_SCOPE_THREAD_GROUP
+N(PR, PR_SCHED_CORE_SCOPE_THREAD_GROUP)
+#endif
+#ifdef PR_SCHED_CORE_SCOPE_PROCESS_GROUP
+N(PR, PR_SCHED_CORE_SCOPE_PROCESS_GROUP)
+#endif
+#ifdef PR_SME_SET_VL
+N(PR, PR_SME_SET_VL)
+#endif
+#ifdef PR_SME_SET_VL_ONEXEC
+N(PR, PR_SME_SET_VL_ONEXEC)
+#endif
+#ifdef PR_SME_GET_VL
+N(PR, PR_SME_GET_VL)
+#endif
+#ifdef PR_SME_VL_LEN_MASK
+N(PR, PR_SME_VL_LEN_MASK)
+#endif
+#ifdef PR_SME_VL_INHERIT
+N(PR, PR_SME_VL_INHERIT)
+#endif
+#ifdef PR_SET_VMA
+N(PR, PR_SET_VMA)
+#endif
+#ifdef PR_SET_VMA_ANON_NAME
+N(PR, PR_SET_VMA_ANON_NAME)
+#endif
+
+/* IOCTL */
+#ifdef TCGETS
+N(IOCTL, TCGETS)
+#endif
+#ifdef TCSETS
+N(IOCTL, TCSETS)
+#endif
+#ifdef TCSETSW
+N(IOCTL, TCSETSW)
+#endif
+#ifdef TCSETSF
+N(IOCTL, TCSETSF)
+#endif
+#ifdef TCGETA
+N(IOCTL, TCGETA)
+#endif
+#ifdef TCSETA
+N(IOCTL, TCSETA)
+#endif
+#ifdef TCSETAW
+N(IOCTL, TCSETAW)
+#endif
+#ifdef TCSETAF
+N(IOCTL, TCSETAF)
+#endif
+#ifdef TCSBRK
+N(IOCTL, TCSBRK)
+#endif
+#ifdef TCSBRKP
+N(IOCTL, TCSBRKP)
+#endif
+#ifdef TCXONC
+N(IOCTL, TCXONC)
+#endif
+#ifdef TCFLSH
+N(IOCTL, TCFLSH)
+#endif
+#ifdef TIOCEXCL
+N(IOCTL, TIOCEXCL)
+#endif
+#ifdef TIOCNXCL
+N(IOCTL, TIOCNXCL)
+#endif
+#ifdef TIOCGEXCL
+N(IOCTL, TIOCGEXCL)
+#endif
+#ifdef TIOCSCTTY
+N(IOCTL, TIOCSCTTY)
+#endif
+#ifdef TIOCNOTTY
+N(IOCTL, TIOCNOTTY)
+#endif
+#ifdef TIOCGPGRP
+N(IOCTL, TIOCGPGRP)
+#endif
+#ifdef TIOCSPGRP
+N(IOCTL, TIOCSPGRP)
+#endif
+#ifdef TIOCGSID
+N(IOCTL, TIOCGSID)
+#endif
+#ifdef TIOCOUTQ
+N(IOCTL, TIOCOUTQ)
+#endif
+#ifdef TIOCINQ
+N(IOCTL, TIOCINQ)
+#endif
+#ifdef TIOCSTI
+N(IOCTL, TIOCSTI)
+#endif
+#ifdef TIOCGWINSZ
+N(IOCTL, TIOCGWINSZ)
+#endif
+#ifdef TIOCSWINSZ
+N(IOCTL, TIOCSWINSZ)
+#endif
+#ifdef TIOCMGET
+N(IOCTL, TIOCMGET)
+#endif
+#ifdef TIOCMBIS
+N(IOCTL, TIOCMBIS)
+#endif
+#ifdef TIOCMBIC
+N(IOCTL, TIOCMBIC)
+#endif
+#ifdef TIOCMSET
+N(IOCTL, TIOCMSET)
+#endif
+#ifdef TIOCGSOFTCAR
+N(IOCTL, TIOCGSOFTCAR)
+#endif
+#ifdef TIOCSSOFTCAR
+N(IOCTL, TIOCSSOFTCAR)
+#endif
+#ifdef TIOCLINUX
+N(IOCTL, TIOCLINUX)
+#endif
+#ifdef TIOCCONS
+N(IOCTL, TIOCCONS)
+#endif
+#ifdef TIOCGSERIAL
+N(IOCTL, TIOCGSERIAL)
+#endif
+#ifdef TIOCSSERIAL
+N(IOCTL, TIOCSSERIAL)
+#endif
+#ifdef TIOCPKT
+N(IOCTL, TIOCPKT)
+#endif
+#ifdef TIOCGPKT
+N(IOCTL, TIOCGPKT)
+#endif
+#ifdef TIOCSETD
+N(IOCTL, TIOCSETD)
+#endif
+#ifdef TIOCGETD
+N(IOCTL, TIOCGETD)
+#endif
+#ifdef TIOCSBRK
+N(IOCTL, TIOCSBRK)
+#endif
+#ifdef TIOCCBRK
+N(IOCTL, TIOCCBRK)
+#endif
+#ifdef TIOCGPTN
+N(IOCTL, TIOCGPTN)
+#endif
+#ifdef TIOCSPTLCK
+N(IOCTL, TIOCSPTLCK)
+#endif
+#ifdef TIOCGPTLCK
+N(IOCTL, TIOCGPTLCK)
+#endif
+#ifdef TIOCGPTPEER
+N(IOCTL, TIOCGPTPEER)
+#endif
+#ifdef TIOCGDEV
+N(IOCTL, TIOCGDEV)
+#endif
+#ifdef TIOCSIG
+N(IOCTL, TIOCSIG)
+#endif
+#ifdef TIOCVHANGUP
+N(IOCTL, TIOCVHANGUP)
+#endif
+#ifdef TIOCMIWAIT
+N(IOCTL, TIOCMIWAIT)
+#endif
+#ifdef TIOCGICOUNT
+N(IOCTL, TIOCGICOUNT)
+#endif
+#ifdef FIONREAD
+N(IOCTL, FIONREAD)
+#endif
+#ifdef FIONBIO
+N(IOCTL, FIONBIO)
+#endif
+#ifdef FIOASYNC
+N(IOCTL, FIOASYNC)
+#endif
+#ifdef FIOCLEX
+N(IOCTL, FIOCLEX)
+#endif
+#ifdef FIONCLEX
+N(IOCTL, FIONCLEX)
+#endif
+#ifdef FIOQSIZE
+N(IOCTL, FIOQSIZE)
+#endif
