@@ -93,6 +93,15 @@ uint32_t bpf_prog_run_naive(const struct sock_filter *prog, size_t len,
 			    unsigned int *ret_count);
 
 /**
+ * bpf_prog_trace_naive() - bpf_prog_run_naive(), noting the index of each
+ * instruction executed: the first @cap go to @pcs (which may be NULL with
+ * @cap 0), and *@ret_count (if not NULL) gets how many ran.
+ */
+uint32_t bpf_prog_trace_naive(const struct sock_filter *prog, size_t len,
+			      const struct seccomp_data *sd, uint32_t *pcs,
+			      size_t cap, size_t *ret_count);
+
+/**
  * bpf_prog_const_allow() - the kernel's action-cache emulation for one nr.
  * @prog, @len: a program that bpf_prog_check() accepts.
  * @arch: AUDIT_ARCH value; @nr: syscall number.
@@ -199,8 +208,7 @@ uint32_t bpf_filter_run(const struct bpf_filter *f,
  * is consulted.  An arch outside the layout, or nr outside the ABI's range
  * (x32 numbers included), is never cached.
  */
-bool bpf_filter_cached(const struct bpf_filter *top, uint32_t arch,
-		       int32_t nr);
+bool bpf_filter_cached(const struct bpf_filter *top, uint32_t arch, int32_t nr);
 
 /**
  * bpf_chain_run() - run every filter of a chain, newest first.

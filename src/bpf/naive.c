@@ -24,18 +24,22 @@ load_word(const struct seccomp_data *sd, uint32_t k)
  * LEN loads give 64 (seccomp_check_filter() rewrites them to immediates).
  */
 uint32_t
-bpf_prog_run_naive(const struct sock_filter *prog, size_t len,
-		   const struct seccomp_data *sd, unsigned int *ret_count)
+bpf_prog_trace_naive(const struct sock_filter *prog, size_t len,
+		     const struct seccomp_data *sd, uint32_t *pcs, size_t cap,
+		     size_t *ret_count)
 {
 	uint32_t A = 0, X = 0, M[CBPF_MEMWORDS] = { 0 };
-	unsigned int count = 0;
+	size_t count = 0;
 	uint32_t ret = 0;
 	size_t pc = 0;
 
 	while (pc < len) {
-		const struct sock_filter *f = &prog[pc++];
+		const struct sock_filter *f = &prog[pc];
 		uint32_t k = f->k;
 
+		if (count < cap)
+			pcs[count] = (uint32_t)pc;
+		pc++;
 		count++;
 		switch (f->code) {
 		case BPF_LD | BPF_W | BPF_ABS:
@@ -167,8 +171,8 @@ bpf_prog_run_naive(const struct sock_filter *prog, size_t len,
 			goto out;
 		default:
 			/*
-			 * Unreachable for a checked program; fail closed the way
-			 * a runtime fault does in the kernel (return 0).
+			 * Unreachable for a checked program; fail closed the
+			 * way a runtime fault does in the kernel (return 0).
 			 */
 			ret = 0;
 			goto out;
@@ -180,10 +184,22 @@ out:
 	return ret;
 }
 
+uint32_t
+bpf_prog_run_naive(const struct sock_filter *prog, size_t len,
+		   const struct seccomp_data *sd, unsigned int *ret_count)
+{
+	size_t count;
+	uint32_t ret = bpf_prog_trace_naive(prog, len, sd, NULL, 0, &count);
+
+	if (ret_count)
+		*ret_count = (unsigned int)count;
+	return ret;
+}
+
 /* mirrors kernel/seccomp.c: seccomp_is_const_allow() */
 bool
-bpf_prog_const_allow(const struct sock_filter *prog, size_t len,
-		     uint32_t arch, uint32_t nr)
+bpf_prog_const_allow(const struct sock_filter *prog, size_t len, uint32_t arch,
+		     uint32_t nr)
 {
 	uint32_t reg = 0;
 	size_t pc;

@@ -187,7 +187,7 @@ int policy_explain_text(const struct policy_plan *pl, const struct policy *p,
 			const uint64_t args[6], char **ret);
 
 /**
- * policy_prog_walk() - run a program as bpf_prog_run_naive() does, noting
+ * policy_prog_walk() - run a program with bpf_prog_trace_naive(), noting
  * the index of each instruction executed.
  * @prog, @len: a program bpf_prog_check() accepts.
  * @sd: the call, laid out as the filter loads it.
