@@ -771,60 +771,28 @@ warn_cb(void *data, const char *msg)
 	fprintf(stderr, "%s: %s\n", prog_name, msg);
 }
 
-/* sandbox-run's --caps syntax: names, comma-separated, or "none". */
+/* sandbox-run's --caps syntax (policy_caps_parse()). */
 static int
 caps_parse(const char *cmd, const char *list, uint64_t *ret)
 {
-	char *copy, *tok, *save = NULL;
-	uint64_t mask = 0;
-	int r = 0;
+	char bad[64] = "";
+	int r = policy_caps_parse(list, ret, bad, sizeof(bad));
 
-	if (strcmp(list, "none") == 0 || *list == '\0') {
-		*ret = 0;
-		return 0;
-	}
-	copy = strdup(list);
-	if (!copy)
+	if (r == -ENOMEM)
 		err(EXIT_INVALID, NULL);
-	for (tok = strtok_r(copy, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
-		cap_value_t c;
-
-		if (cap_from_name(tok, &c) < 0 || c < 0 || c >= 64) {
-			fprintf(stderr,
-				"%s %s: --caps: unknown capability '%s'\n",
-				prog_name, cmd, tok);
-			r = -EINVAL;
-			break;
-		}
-		mask |= (uint64_t)1 << c;
-	}
-	free(copy);
-	*ret = mask;
+	if (r < 0)
+		fprintf(stderr, "%s %s: --caps: unknown capability '%s'\n",
+			prog_name, cmd, bad);
 	return r;
 }
 
-/*
- * What a target of sandbox-run gets by default: the capabilities this
- * process has in effect, less CAP_SYS_PTRACE.
- */
+/* What a target of sandbox-run gets by default; none if unknown. */
 static uint64_t
 caps_default(void)
 {
-	cap_value_t c, max = cap_max_bits();
-	cap_flag_value_t v;
 	uint64_t mask = 0;
-	cap_t caps;
 
-	caps = cap_get_proc();
-	if (!caps)
-		return 0;
-	for (c = 0; c < max && c < 64; c++)
-		if (cap_get_flag(caps, c, CAP_EFFECTIVE, &v) == 0 &&
-		    v == CAP_SET)
-			mask |= (uint64_t)1 << c;
-	cap_free(caps);
-	return mask & ~((uint64_t)1 << CAP_SYS_PTRACE);
+	return policy_caps_target(&mask) < 0 ? 0 : mask;
 }
 
 /* An ABI by libseccomp's name, or "native"; NULL if unknown. */

@@ -110,25 +110,11 @@ warn_input(void *data, const char *msg)
 static int
 target_caps(const struct tracer_config *cfg, uint64_t *ret)
 {
-	cap_flag_value_t v;
-	uint64_t mask = 0;
-	cap_value_t c;
-	cap_t caps;
-
 	if (cfg->caps_given) {
 		*ret = cfg->keep_caps;
 		return 0;
 	}
-	caps = cap_get_proc();
-	if (!caps)
-		return -errno;
-	for (c = 0; c < 64 && cap_valid(c); c++)
-		if (cap_get_flag(caps, c, CAP_EFFECTIVE, &v) == 0 &&
-		    v == CAP_SET)
-			mask |= (uint64_t)1 << c;
-	cap_free(caps);
-	*ret = mask & ~((uint64_t)1 << CAP_SYS_PTRACE);
-	return 0;
+	return policy_caps_target(ret);
 }
 
 /* Read, parse and compile one input into a program.  Says why not. */
@@ -241,32 +227,14 @@ add_filter(const struct input *in, const struct tracer_config *cfg,
 static int
 parse_caps(const char *list, uint64_t *ret)
 {
-	char *copy, *tok, *save = NULL;
-	uint64_t mask = 0;
-	int r = 0;
+	char bad[64] = "";
+	int r = policy_caps_parse(list, ret, bad, sizeof(bad));
 
-	if (strcmp(list, "none") == 0 || *list == '\0') {
-		*ret = 0;
-		return 0;
-	}
-	copy = strdup(list);
-	if (!copy)
-		return -ENOMEM;
-	for (tok = strtok_r(copy, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
-		cap_value_t c;
-
-		if (cap_from_name(tok, &c) < 0 || c < 0 || c >= 64) {
-			fprintf(stderr,
-				PROG ": --caps: unknown capability '%s'\n",
-				tok);
-			r = -EINVAL;
-			break;
-		}
-		mask |= (uint64_t)1 << c;
-	}
-	free(copy);
-	*ret = mask;
+	if (r == -EINVAL)
+		fprintf(stderr, PROG ": --caps: unknown capability '%s'\n",
+			bad);
+	else if (r < 0)
+		fprintf(stderr, PROG ": --caps: %s\n", strerror(-r));
 	return r;
 }
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/capability.h>
 
 #include <linux/seccomp.h>
 
@@ -107,4 +108,54 @@ policy_diag_set(struct policy_diag *d, const struct policy_loc *loc,
 	va_start(ap, fmt);
 	vsnprintf(d->msg + n, sizeof(d->msg) - n, fmt, ap);
 	va_end(ap);
+}
+
+int
+policy_caps_parse(const char *list, uint64_t *ret, char *bad, size_t badsz)
+{
+	char *copy, *tok, *save = NULL;
+	uint64_t mask = 0;
+	int r = 0;
+
+	*ret = 0;
+	if (strcmp(list, "none") == 0 || *list == '\0')
+		return 0;
+	copy = strdup(list);
+	if (!copy)
+		return -ENOMEM;
+	for (tok = strtok_r(copy, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		cap_value_t c;
+
+		if (cap_from_name(tok, &c) < 0 || c < 0 || c >= 64) {
+			snprintf(bad, badsz, "%s", tok);
+			r = -EINVAL;
+			break;
+		}
+		mask |= (uint64_t)1 << c;
+	}
+	free(copy);
+	if (r == 0)
+		*ret = mask;
+	return r;
+}
+
+int
+policy_caps_target(uint64_t *ret)
+{
+	cap_value_t c, max = cap_max_bits();
+	cap_flag_value_t v;
+	uint64_t mask = 0;
+	cap_t caps;
+
+	caps = cap_get_proc();
+	if (!caps)
+		return -errno;
+	for (c = 0; c < max && c < 64; c++)
+		if (cap_get_flag(caps, c, CAP_EFFECTIVE, &v) == 0 &&
+		    v == CAP_SET)
+			mask |= (uint64_t)1 << c;
+	cap_free(caps);
+	*ret = mask & ~((uint64_t)1 << CAP_SYS_PTRACE);
+	return 0;
 }

@@ -132,13 +132,30 @@ int policy_add_rule(struct policy *p, const struct policy_rule *r);
  */
 void policy_diag_set(struct policy_diag *d, const struct policy_loc *loc,
 		     const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /*
  * A warning sink: the OCI loader warns where runc would have skipped or
  * rewritten something.  @msg is "FILE:LINE:COL: warning: ...".
  */
 typedef void (*policy_warn_fn)(void *data, const char *msg);
+
+/**
+ * policy_caps_parse() - a capability list as sandbox-run's --caps takes
+ * it: names such as cap_chown, comma-separated, or "none".
+ * @ret: the mask of capability numbers.
+ * @bad, @badsz: receive the name that is not a capability.
+ *
+ * Returns 0, -EINVAL for an unknown name, or -ENOMEM.
+ */
+int policy_caps_parse(const char *list, uint64_t *ret, char *bad, size_t badsz);
+
+/**
+ * policy_caps_target() - the capabilities sandbox-run gives its command
+ * by default: those in effect in the calling process, less
+ * CAP_SYS_PTRACE.  Returns 0 or -errno.
+ */
+int policy_caps_target(uint64_t *ret);
 
 /* What policy_compile() may be told beyond the policy itself. */
 struct policy_compile_opts {
