@@ -111,10 +111,36 @@ static const char *const restartable[] = {
 bool
 tracer_restartable(const struct arch_abi *abi, int32_t nr)
 {
-	size_t i;
+	enum {
+		N = sizeof(restartable) / sizeof(restartable[0])
+	};
+	/*
+	 * Resolved once per ABI: the supervisor asks on every call it
+	 * allows, and libseccomp resolves names by a linear search.
+	 */
+	static struct {
+		const struct arch_abi *abi;
+		int32_t nr[N];
+	} known[BPF_CACHE_MAX_ABIS * 4];
+	static size_t n_known;
+	size_t a, i;
 
-	for (i = 0; i < sizeof(restartable) / sizeof(restartable[0]); i++)
-		if (nr == arch_syscall_nr(abi, restartable[i]))
+	for (a = 0; a < n_known && known[a].abi != abi; a++)
+		;
+	if (a == n_known) {
+		if (n_known == sizeof(known) / sizeof(known[0])) {
+			for (i = 0; i < N; i++)
+				if (nr == arch_syscall_nr(abi, restartable[i]))
+					return true;
+			return false;
+		}
+		known[a].abi = abi;
+		for (i = 0; i < N; i++)
+			known[a].nr[i] = arch_syscall_nr(abi, restartable[i]);
+		n_known++;
+	}
+	for (i = 0; i < N; i++)
+		if (nr >= 0 && nr == known[a].nr[i])
 			return true;
 	return false;
 }

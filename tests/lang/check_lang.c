@@ -914,9 +914,12 @@ END_TEST
 
 START_TEST(test_read_file)
 {
-	char dir[] = "/tmp/check_lang.XXXXXX", path[64], big[80];
+	const char *tmp = getenv("TMPDIR");
+	char dir[256], path[320], big[320];
 	FILE *f;
 
+	snprintf(dir, sizeof(dir), "%s/check_lang.XXXXXX",
+		 tmp && *tmp ? tmp : "/tmp");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/a.policy", dir);
 	f = fopen(path, "w");
@@ -949,7 +952,7 @@ START_TEST(test_read_file)
 	ck_assert_int_eq(policy_load_lang(&P, path, NULL, 0, NULL, NULL, &D),
 			 -EINVAL);
 	{
-		char want[160];
+		char want[512];
 
 		snprintf(want, sizeof(want),
 			 "%s:1:10: cannot include \"b.policy\": it is larger "
@@ -963,7 +966,7 @@ START_TEST(test_read_file)
 	ck_assert_int_eq(policy_load_lang(&P, big, NULL, 0, NULL, NULL, &D),
 			 -EFBIG);
 	{
-		char want[160];
+		char want[512];
 
 		snprintf(want, sizeof(want), "%s: larger than 1048576 bytes",
 			 big);
