@@ -2,11 +2,11 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Copyright (C) 2026 The sandboxd authors
 #
-# Coverage-guided fuzzing of src/bpf for a bounded time.  Builds each
-# harness in tests/fuzz with clang's libFuzzer, ASan and UBSan (the engine
-# sources compiled in), runs it for SECONDS, and merges the inputs that
-# found new coverage into tests/fuzz/corpus/HARNESS/, which make check
-# replays.  Run from anywhere in the tree.
+# Coverage-guided fuzzing of src/bpf, src/policy and src/notify for a
+# bounded time.  Builds each harness in tests/fuzz with clang's libFuzzer,
+# ASan and UBSan (the engine sources compiled in), runs it for SECONDS,
+# and merges the inputs that found new coverage into tests/fuzz/corpus/
+# HARNESS/, which make check replays.  Run from anywhere in the tree.
 #
 #   scripts/fuzz.sh [--minimize] [SECONDS]
 #
@@ -38,7 +38,7 @@ done
 
 build=${SANDBOXD_FUZZ_BUILD:-$top/build-fuzz}
 cc=${FUZZ_CC:-clang}
-harnesses=${FUZZ_HARNESSES:-"fuzz_loader fuzz_asm fuzz_policy fuzz_oci"}
+harnesses=${FUZZ_HARNESSES:-"fuzz_loader fuzz_asm fuzz_policy fuzz_oci fuzz_notify"}
 mkdir -p "$build/artifacts" || exit 2
 
 cflags="-std=gnu11 -g -O1 -fno-omit-frame-pointer -D_GNU_SOURCE \
@@ -69,7 +69,9 @@ engine="$engine $(ls "$top"/src/policy/policy.c "$top"/src/policy/file.c \
 cflags="$cflags -I$build"
 # fuzz_oci's OCI loader, and the libraries it needs, after the sources
 # that use them (for --as-needed linkers).
-engine="$engine $top/src/policy/oci.c $top/src/policy/jsonpos.c -ljson-c -lcap"
+# fuzz_notify's agent hub.
+engine="$engine $top/src/policy/oci.c $top/src/policy/jsonpos.c \
+	$top/src/notify/hub.c -ljson-c -lcap"
 for h in $harnesses; do
 	[ -f "$top/tests/fuzz/$h.c" ] || {
 		echo "fuzz: no harness tests/fuzz/$h.c" >&2

@@ -64,6 +64,11 @@ usage(FILE *f)
 		"                      cap_sys_ptrace)\n"
 		"  -l, --log FILE      write a JSON-lines event log to FILE "
 		"(\"-\": stderr)\n"
+		"  -a, --agent-socket PATH\n"
+		"                      let policy agents connect at PATH and "
+		"decide the calls\n"
+		"                      a filter sends to notify "
+		"(sandbox-notify(7))\n"
 		"  -h, --help          show this help and exit\n"
 		"  -V, --version       show the version and exit\n"
 		"\n"
@@ -84,6 +89,20 @@ enum input_kind {
 struct input {
 	enum input_kind kind;
 	const char *path;
+};
+
+/*
+ * What the policies say about agents, merged: a listener and the
+ * settings for notifications.
+ */
+struct agent_opts {
+	char *listener_path;
+	char *listener_metadata;
+	const char *listener_from;
+	bool wait_killable_recv;
+	enum tracer_agent_loss loss;
+	int loss_errno;
+	const char *loss_from;
 };
 
 /* BPF text, JSON and policies this large are not what anybody wrote. */
@@ -119,8 +138,54 @@ target_caps(const struct tracer_config *cfg, uint64_t *ret)
 
 /* Read, parse and compile one input into a program.  Says why not. */
 static int
+take_agent_opts(struct policy *pol, const char *path, struct agent_opts *ao)
+{
+	static const enum tracer_agent_loss loss[] = {
+		[POLICY_LOSS_ENOSYS] = TRACER_LOSS_ENOSYS,
+		[POLICY_LOSS_KILL] = TRACER_LOSS_KILL,
+		[POLICY_LOSS_ERRNO] = TRACER_LOSS_ERRNO,
+		[POLICY_LOSS_WAIT] = TRACER_LOSS_WAIT,
+	};
+
+	if (pol->listener_path) {
+		if (ao->listener_path &&
+		    strcmp(ao->listener_path, pol->listener_path) != 0) {
+			fprintf(stderr,
+				PROG ": %s: its listener %s differs from %s's "
+				     "(%s); a sandbox has one\n",
+				path, pol->listener_path, ao->listener_from,
+				ao->listener_path);
+			return -EINVAL;
+		}
+		free(ao->listener_path);
+		free(ao->listener_metadata);
+		ao->listener_path = pol->listener_path;
+		ao->listener_metadata = pol->listener_metadata;
+		pol->listener_path = NULL;
+		pol->listener_metadata = NULL;
+		ao->listener_from = path;
+	}
+	ao->wait_killable_recv |= pol->wait_killable_recv;
+	if (pol->agent_loss != POLICY_LOSS_ENOSYS) {
+		if (ao->loss_from &&
+		    (ao->loss != loss[pol->agent_loss] ||
+		     ao->loss_errno != pol->agent_loss_errno)) {
+			fprintf(stderr,
+				PROG ": %s: its on-agent-loss differs from "
+				     "%s's; a sandbox has one\n",
+				path, ao->loss_from);
+			return -EINVAL;
+		}
+		ao->loss = loss[pol->agent_loss];
+		ao->loss_errno = pol->agent_loss_errno;
+		ao->loss_from = path;
+	}
+	return 0;
+}
+
+static int
 input_prog(const struct input *in, const struct tracer_config *cfg,
-	   struct sock_filter **ret, size_t *ret_len)
+	   struct agent_opts *ao, struct sock_filter **ret, size_t *ret_len)
 {
 	struct policy_oci_opts oo = { 0 };
 	struct policy_diag d = { "" };
@@ -182,6 +247,8 @@ input_prog(const struct input *in, const struct tracer_config *cfg,
 					ret, ret_len, &d);
 	if (r < 0)
 		fprintf(stderr, PROG ": %s\n", d.msg[0] ? d.msg : strerror(-r));
+	else
+		r = take_agent_opts(&pol, in->path, ao);
 	policy_free(&pol);
 	free(text);
 	return r;
@@ -190,7 +257,7 @@ input_prog(const struct input *in, const struct tracer_config *cfg,
 /* Stack @in's filter on *@chain, validated as the kernel would. */
 static int
 add_filter(const struct input *in, const struct tracer_config *cfg,
-	   struct bpf_filter **chain)
+	   struct agent_opts *ao, struct bpf_filter **chain)
 {
 	struct sock_filter *prog = NULL;
 	const char *path = in->path;
@@ -199,11 +266,12 @@ add_filter(const struct input *in, const struct tracer_config *cfg,
 	size_t len = 0;
 	int r;
 
-	r = input_prog(in, cfg, &prog, &len);
+	r = input_prog(in, cfg, ao, &prog, &len);
 	if (r < 0)
 		return r;
-	r = bpf_filter_new(*chain, prog, len, arch_cache_layout_host(), 0, &f,
-			   &err);
+	/* its USER_NOTIF goes to our agents, if there are any */
+	r = bpf_filter_new(*chain, prog, len, arch_cache_layout_host(),
+			   TRACER_FILTER_LISTENER, &f, &err);
 	free(prog);
 	if (r == -ENOMEM && err.msg[0] == '\0') {
 		fprintf(stderr, PROG ": %s: out of memory\n", path);
@@ -274,6 +342,7 @@ main(int argc, char **argv)
 		{ "wait-all", no_argument, NULL, 'w' },
 		{ "caps", required_argument, NULL, 'c' },
 		{ "log", required_argument, NULL, 'l' },
+		{ "agent-socket", required_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -283,6 +352,7 @@ main(int argc, char **argv)
 		.log_fd = -1,
 		.name = PROG,
 	};
+	struct agent_opts ao = { 0 };
 	struct bpf_filter *chain = NULL;
 	const char *log_path = NULL;
 	struct input *inputs = NULL;
@@ -296,7 +366,7 @@ main(int argc, char **argv)
 		fprintf(stderr, PROG ": out of memory\n");
 		return EXIT_FAILED;
 	}
-	while ((c = getopt_long(argc, argv, "+:b:t:p:P:snwc:l:hV", opts,
+	while ((c = getopt_long(argc, argv, "+:b:t:p:P:snwc:l:a:hV", opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'b':
@@ -326,10 +396,15 @@ main(int argc, char **argv)
 		case 'l':
 			log_path = optarg;
 			break;
+		case 'a':
+			cfg.agent_socket = optarg;
+			break;
 		case 'h':
+			free(inputs);
 			usage(stdout);
 			return 0;
 		case 'V':
+			free(inputs);
 			printf(PROG " (%s) %s\n", PACKAGE_NAME,
 			       PACKAGE_VERSION);
 			return 0;
@@ -381,13 +456,20 @@ main(int argc, char **argv)
 	}
 	/* after all options, so that --caps counts wherever it is */
 	for (i = 0; i < n_inputs; i++)
-		if (add_filter(&inputs[i], &cfg, &chain) < 0)
+		if (add_filter(&inputs[i], &cfg, &ao, &chain) < 0)
 			return EXIT_FAILED;
 	free(inputs);
 	cfg.argv = argv + optind;
 	cfg.chain = chain;
+	cfg.listener_path = ao.listener_path;
+	cfg.listener_metadata = ao.listener_metadata;
+	cfg.wait_killable_recv = ao.wait_killable_recv;
+	cfg.agent_loss = ao.loss;
+	cfg.agent_loss_errno = ao.loss_errno;
 	r = tracer_run(&cfg, &status, NULL);
 	bpf_filter_unref(chain);
+	free(ao.listener_path);
+	free(ao.listener_metadata);
 	if (r < 0)
 		return EXIT_FAILED;
 	exit_like(status);

@@ -141,6 +141,12 @@ struct lang_state {
 	struct policy_loc metadata_loc;
 	bool log_denied;
 	struct policy_loc log_denied_loc;
+	bool wait_killable_recv;
+	struct policy_loc wait_killable_recv_loc;
+	bool have_agent_loss;
+	enum policy_agent_loss agent_loss;
+	int agent_loss_errno;
+	struct policy_loc agent_loss_loc;
 };
 
 static int __attribute__((format(printf, 3, 4)))
@@ -617,8 +623,10 @@ is_action_word(const struct tok *t)
 	return false;
 }
 
+/* "(N)" or "(NAME)" after errno; N from @min to 4095. */
 static int
-parse_errno(struct lang_state *st, struct lang_file *f, uint32_t *ret)
+parse_errno(struct lang_state *st, struct lang_file *f, unsigned min,
+	    uint32_t *ret)
 {
 	const struct policy_const *c;
 	int r;
@@ -628,11 +636,11 @@ parse_errno(struct lang_state *st, struct lang_file *f, uint32_t *ret)
 	if ((r = next(st, f)) < 0)
 		return r;
 	if (f->tok.type == TOK_NUM) {
-		if (f->tok.num > LANG_MAX_ERRNO)
+		if (f->tok.num < min || f->tok.num > LANG_MAX_ERRNO)
 			return fail(st, &f->tok.loc,
 				    "errno value %" PRIu64
-				    " is out of range (0 to %u)",
-				    f->tok.num, LANG_MAX_ERRNO);
+				    " is out of range (%u to %u)",
+				    f->tok.num, min, LANG_MAX_ERRNO);
 		*ret = (uint32_t)f->tok.num;
 	} else if (f->tok.type == TOK_IDENT) {
 		c = policy_const_find(f->tok.s, f->tok.len);
@@ -681,7 +689,7 @@ parse_action(struct lang_state *st, struct lang_file *f, uint32_t *ret)
 	} else if (tok_is(&t, "kill-process")) {
 		*ret = SECCOMP_RET_KILL_PROCESS;
 	} else if (tok_is(&t, "errno")) {
-		if ((r = parse_errno(st, f, &data)) < 0)
+		if ((r = parse_errno(st, f, 0, &data)) < 0)
 			return r;
 		*ret = SECCOMP_RET_ERRNO | data;
 	} else if (tok_is(&t, "trap")) {
@@ -1573,6 +1581,44 @@ parse_listener(struct lang_state *st, struct lang_file *f,
 	return 0;
 }
 
+/*
+ * on-agent-loss: what becomes of the notifications an agent would have
+ * answered once none is connected.  errno(0) is refused: it would make
+ * every such call succeed without running.
+ */
+static int
+parse_agent_loss(struct lang_state *st, struct lang_file *f,
+		 const struct policy_loc *loc)
+{
+	uint32_t e = 0;
+	int r;
+
+	if (st->have_agent_loss)
+		return twice(st, loc, "on-agent-loss", &st->agent_loss_loc);
+	if (tok_is(&f->tok, "enosys")) {
+		st->agent_loss = POLICY_LOSS_ENOSYS;
+	} else if (tok_is(&f->tok, "kill")) {
+		st->agent_loss = POLICY_LOSS_KILL;
+	} else if (tok_is(&f->tok, "wait")) {
+		st->agent_loss = POLICY_LOSS_WAIT;
+	} else if (tok_is(&f->tok, "errno")) {
+		st->agent_loss = POLICY_LOSS_ERRNO;
+	} else {
+		return expected(
+		    st, &f->tok,
+		    "enosys, kill, errno(N) or wait after on-agent-loss");
+	}
+	if ((r = next(st, f)) < 0)
+		return r;
+	if (st->agent_loss == POLICY_LOSS_ERRNO &&
+	    (r = parse_errno(st, f, 1, &e)) < 0)
+		return r;
+	st->agent_loss_errno = (int)e;
+	st->have_agent_loss = true;
+	st->agent_loss_loc = *loc;
+	return end_of_line(st, f);
+}
+
 static int parse_file(struct lang_state *st, struct lang_file *f);
 
 /* Reads an included file whole; refuses anything but a regular file. */
@@ -1782,10 +1828,21 @@ parse_directive(struct lang_state *st, struct lang_file *f)
 	if (t.type == TOK_GROUP)
 		return parse_include(st, f);
 	if (tok_is(&t, "default")) {
+		const struct policy_loc aloc = f->tok.loc;
+
 		if (st->have_default)
 			return twice(st, &t.loc, "default", &st->default_loc);
 		if ((r = parse_action(st, f, &st->default_action)) < 0)
 			return r;
+		/*
+		 * Every call that no rule names, the ones a program needs
+		 * to start included, would wait for an agent.  runc refuses
+		 * this default too (libseccomp 2.5.4 takes it).
+		 */
+		if (st->default_action == SECCOMP_RET_USER_NOTIF)
+			return fail(
+			    st, &aloc,
+			    "notify cannot be the default action; name the calls an agent decides in rules");
 		st->have_default = true;
 		st->default_loc = t.loc;
 		return end_of_line(st, f);
@@ -1811,6 +1868,16 @@ parse_directive(struct lang_state *st, struct lang_file *f)
 		st->metadata_loc = t.loc;
 		return 0;
 	}
+	if (tok_is(&t, "on-agent-loss"))
+		return parse_agent_loss(st, f, &t.loc);
+	if (tok_is(&t, "wait-killable-recv")) {
+		if (st->wait_killable_recv)
+			return twice(st, &t.loc, "wait-killable-recv",
+				     &st->wait_killable_recv_loc);
+		st->wait_killable_recv = true;
+		st->wait_killable_recv_loc = t.loc;
+		return end_of_line(st, f);
+	}
 	/* log-denied */
 	if (st->log_denied)
 		return twice(st, &t.loc, "log-denied", &st->log_denied_loc);
@@ -1826,7 +1893,8 @@ is_directive(const struct tok *t)
 		memcmp(t->s, "@include", 8) == 0) ||
 	       tok_is(t, "default") || tok_is(t, "arch") ||
 	       tok_is(t, "listener") || tok_is(t, "listener-metadata") ||
-	       tok_is(t, "log-denied");
+	       tok_is(t, "log-denied") || tok_is(t, "wait-killable-recv") ||
+	       tok_is(t, "on-agent-loss");
 }
 
 static int
@@ -2071,6 +2139,12 @@ commit(struct lang_state *st, struct lang_rule **keep, size_t n_keep)
 	}
 	if (st->log_denied)
 		p->log_denied = true;
+	if (st->wait_killable_recv)
+		p->wait_killable_recv = true;
+	if (st->have_agent_loss) {
+		p->agent_loss = st->agent_loss;
+		p->agent_loss_errno = st->agent_loss_errno;
+	}
 	return 0;
 }
 

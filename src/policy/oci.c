@@ -42,13 +42,15 @@
  * - When one syscall has a rule without conditions, libseccomp keeps the
  *   first such rule and ignores the syscall's other rules; so do we, with
  *   a warning for each ignored rule whose action differs.
- * - flags: SECCOMP_FILTER_FLAG_LOG sets log_denied.  TSYNC is accepted
- *   and ignored (runc ignores it too; the supervisor covers every thread).
+ * - flags: SECCOMP_FILTER_FLAG_LOG sets log_denied, and
+ *   WAIT_KILLABLE_RECV sets wait_killable_recv.  TSYNC is accepted and
+ *   ignored (runc ignores it too; the supervisor covers every thread).
  *   SPEC_ALLOW is accepted and ignored: it only turns off a speculation
- *   mitigation of a kernel filter.  WAIT_KILLABLE_RECV is accepted with a
- *   warning that it has no effect here.
- * - NOTIFY needs no listenerPath here (agents connect to the supervisor),
- *   and may be the default action; listenerMetadata needs listenerPath.
+ *   mitigation of a kernel filter.
+ * - NOTIFY needs no listenerPath here (agents connect to the supervisor).
+ *   It cannot be the default action, as runc refuses it there: every call
+ *   that no rule names would wait for an agent.  listenerMetadata needs
+ *   listenerPath.
  */
 #include "config.h"
 
@@ -180,7 +182,7 @@ static const struct {
 enum oci_flag {
 	OCI_FLAG_IGNORE,
 	OCI_FLAG_LOG,
-	OCI_FLAG_WARN,
+	OCI_FLAG_WAIT_KILLABLE_RECV,
 };
 
 static const struct {
@@ -190,7 +192,8 @@ static const struct {
 	{ "SECCOMP_FILTER_FLAG_TSYNC", OCI_FLAG_IGNORE },
 	{ "SECCOMP_FILTER_FLAG_LOG", OCI_FLAG_LOG },
 	{ "SECCOMP_FILTER_FLAG_SPEC_ALLOW", OCI_FLAG_IGNORE },
-	{ "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", OCI_FLAG_WARN },
+	{ "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
+	  OCI_FLAG_WAIT_KILLABLE_RECV },
 };
 
 /* errno names that strerrorname_np() does not give: the aliases */
@@ -675,10 +678,8 @@ load_flags(struct oci *c, struct field *flags)
 		case OCI_FLAG_LOG:
 			c->p->log_denied = true;
 			break;
-		case OCI_FLAG_WARN:
-			warn(c, node(c, id)->start,
-			     "%s has no effect under sandboxd: it is ignored",
-			     oci_flags[j].name);
+		case OCI_FLAG_WAIT_KILLABLE_RECV:
+			c->p->wait_killable_recv = true;
 			break;
 		case OCI_FLAG_IGNORE:
 			break;
@@ -1456,6 +1457,10 @@ load_seccomp(struct oci *c, struct val sc)
 	r = action_value(c, f[0].v, &f[1], &f[2], &c->p->default_action);
 	if (r < 0)
 		return r;
+	if (c->p->default_action == SECCOMP_RET_USER_NOTIF)
+		return fail(
+		    c, node(c, f[0].v.id)->start,
+		    "SCMP_ACT_NOTIFY cannot be the default action (runc refuses it too)");
 	r = load_arches(c, &f[3], &f[4]);
 	if (r < 0)
 		return r;

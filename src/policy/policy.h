@@ -87,6 +87,14 @@ struct policy_rule {
 	struct policy_loc loc;
 };
 
+/* What becomes of notifications when the last agent goes away. */
+enum policy_agent_loss {
+	POLICY_LOSS_ENOSYS = 0, /* fail with ENOSYS, as a closed listener */
+	POLICY_LOSS_KILL,	/* kill the whole sandbox */
+	POLICY_LOSS_ERRNO,	/* fail with agent_loss_errno */
+	POLICY_LOSS_WAIT,	/* wait for an agent to come back */
+};
+
 struct policy {
 	uint32_t default_action; /* SECCOMP_RET_* with its data */
 	/*
@@ -101,6 +109,11 @@ struct policy {
 	char *listener_path;
 	char *listener_metadata;
 	bool log_denied; /* SECCOMP_FILTER_FLAG_LOG */
+	/* SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV: once an agent has received
+	 * a notification, only a fatal signal ends the wait. */
+	bool wait_killable_recv;
+	enum policy_agent_loss agent_loss;
+	int agent_loss_errno; /* for POLICY_LOSS_ERRNO, 1..4095 */
 	/* The file names policy_loc.file points into. */
 	char **files;
 	size_t n_files;

@@ -13,19 +13,25 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/ptrace.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -36,6 +42,7 @@
 
 #include <json-c/json.h>
 
+#include "notify/hub.h"
 #include "tracer/tracer.h"
 
 #ifndef CLONE_UNTRACED
@@ -75,6 +82,11 @@ enum special {
 	SP_SCHED_SETSCHEDULER,
 	SP_SCHED_SETPARAM,
 	SP_SCHED_SETATTR,
+	SP_PPOLL,
+	SP_SOCKET,
+	SP_RECVMSG,
+	SP_DUP3,
+	SP_CLOSE,
 	SP_COUNT,
 };
 
@@ -105,12 +117,26 @@ static const char *const special_names[SP_COUNT] = {
 	"sched_setscheduler",
 	"sched_setparam",
 	"sched_setattr",
+	"ppoll",
+	"socket",
+	"recvmsg",
+	"dup3",
+	"close",
 };
 
 struct abi_info {
 	const struct arch_abi *abi;
 	int32_t nr[SP_COUNT];
 	int32_t harmless;
+};
+
+/* The call at hand. */
+struct call {
+	struct ptrace_syscall_info info;
+	struct seccomp_data sd;
+	const struct arch_abi *abi;
+	const struct abi_info *ai;
+	int op; /* PTRACE_SYSCALL_INFO_SECCOMP or _ENTRY */
 };
 
 /* What a task's next syscall-exit stop must do. */
@@ -133,7 +159,7 @@ struct task {
 	bool pass_entry;  /* let the next syscall-entry stop through */
 	bool trap_armed;  /* our SIGSYS is on its way */
 	bool vkill;	  /* KILL_THREAD due at its interrupt stop */
-	bool restart_due; /* see on_discarded() */
+	bool restart_due; /* see on_woken() */
 	int32_t restart_nr;
 	uint64_t restart_ip;
 	const struct arch_abi *restart_abi;
@@ -144,6 +170,23 @@ struct task {
 	struct sock_filter *new_prog;
 	size_t new_len;
 	bool new_tsync;
+	/* a call that waits for an agent (see "user notifications") */
+	struct notify_item *notif;
+	struct arch_regs notif_regs; /* at the call's stop */
+	struct call notif_call;
+	bool notif_parked; /* in our ppoll; else held in that stop */
+	bool intr_pending; /* our PTRACE_INTERRUPT, its stop not yet seen */
+	bool cont_due;	   /* the answer was CONTINUE: the call comes again */
+	int32_t cont_nr;
+	uint64_t cont_ip;
+	const struct arch_abi *cont_abi;
+	bool held; /* held still for an fd injection; see held_status */
+	int held_status;
+	/* signals to deliver again, with their siginfo, oldest first */
+	siginfo_t resig[8];
+	unsigned int n_resig;
+	bool resig_armed; /* resig[0] is on its way (tgkill) */
+	bool notif_done;  /* ADDFD with SEND finished the call */
 };
 
 #define TASK_BUCKETS 1024
@@ -169,6 +212,9 @@ struct sup {
 	struct abi_info abis[BPF_CACHE_MAX_ABIS];
 	size_t n_abis;
 	struct tracer_stats st;
+	struct notify_hub *hub; /* agents, if any may come */
+	int sigfd;		/* SIGCHLD, for the event loop with agents */
+	bool agents_gone;	/* the last agent left: answer at once */
 };
 
 #define PTRACE_OPTIONS                                                      \
@@ -236,6 +282,11 @@ task_unlink(struct sup *s, struct task *t)
 {
 	struct task **p = task_slot(s, t->tid);
 
+	if (t->notif) {
+		/* it died waiting */
+		notify_hub_withdraw(s->hub, t->notif, SBX_CANCEL_EXIT);
+		t->notif = NULL;
+	}
 	if (*p == t) {
 		*p = t->next;
 		s->n_tasks--;
@@ -524,14 +575,6 @@ resume(struct sup *s, struct task *t, int sig)
 }
 
 /* ---- the call at hand ---- */
-
-struct call {
-	struct ptrace_syscall_info info;
-	struct seccomp_data sd;
-	const struct arch_abi *abi;
-	const struct abi_info *ai;
-	int op; /* PTRACE_SYSCALL_INFO_SECCOMP or _ENTRY */
-};
 
 static const struct abi_info *
 abi_info(const struct sup *s, const struct arch_abi *abi)
@@ -1204,12 +1247,1162 @@ strict_kill(struct sup *s, struct task *t, const struct call *c)
 	kill(t->tgid, SIGKILL);
 }
 
+/*
+ * Let call @c run (@ret and @match say why, for the log): the
+ * supervisor's own guards still apply.  Returns 0 with the call set up to
+ * run, or -errno when it could not be applied.
+ */
+static int
+allow_call(struct sup *s, struct task *t, const struct call *c, uint32_t ret,
+	   const struct bpf_filter *match)
+{
+	int64_t refuse;
+	int r = 0;
+
+	if (is_call(c, SP_SECCOMP) || is_call(c, SP_PRCTL))
+		refuse = guard_seccomp(s, t, c);
+	else
+		refuse = guard(s, t, c);
+	if (refuse) {
+		s->st.denied++;
+		log_call(s, t, c->abi, &c->sd, ret, match, "supervisor");
+		return skip_call(s, t, c, refuse, PEND_RETURN);
+	}
+	/* the prefilter stops these to see restarts coming */
+	if (s->prefilter && c->abi && c->op != PTRACE_SYSCALL_INFO_ENTRY &&
+	    tracer_restartable(c->abi, c->sd.nr))
+		t->want_exit = true;
+	if (is_call(c, SP_CLONE) && (c->sd.args[0] & CLONE_UNTRACED)) {
+		struct arch_regs regs;
+
+		/* a child nobody traces would run unconfined */
+		r = arch_regs_fetch(t->tid, &regs);
+		if (r == 0 && arch_regs_abi_ok(&regs, c->abi)) {
+			arch_set_arg(&regs, c->abi, 0,
+				     c->sd.args[0] & ~(uint64_t)CLONE_UNTRACED);
+			r = arch_regs_store(t->tid, &regs);
+		} else if (r == 0) {
+			r = -EOPNOTSUPP;
+		}
+	}
+	return r;
+}
+
+/* ---- user notifications ---- */
+
+/*
+ * A call a filter sends to SECCOMP_RET_USER_NOTIF waits for an agent
+ * (src/notify/hub.h has the protocol side).  The kernel's waiter sleeps
+ * interruptibly, so a signal ends the wait: the notification goes, and
+ * the call returns -ERESTARTSYS into the signal code, which turns it into
+ * EINTR or a restart that is judged again (kernel/seccomp.c:
+ * seccomp_do_user_notification()).  A thread held in a ptrace stop sees no
+ * signals, so the waiting thread is parked in a real interruptible wait
+ * instead, an injected ppoll(NULL, 0, NULL, NULL), which a signal or our
+ * PTRACE_INTERRUPT ends.  Its registers at the call's stop are kept, to
+ * finish the call with the answer, or to hand the signal the call itself.
+ */
+
+static bool sig_discarded(pid_t tid, int sig);
+static bool on_woken(struct sup *s, struct task *t, int sig);
+
+/* The result of a notification once the last agent has gone. */
+static int64_t
+notif_lost_ret(const struct sup *s)
+{
+	if (s->cfg->agent_loss == TRACER_LOSS_ERRNO)
+		return -(int64_t)s->cfg->agent_loss_errno;
+	return -ENOSYS;
+}
+
+/*
+ * Can @t wait in ppoll?  The kernel runs the filters on it: ours let it
+ * through (the prefilter's SECCOMP_RET_TRACE counts as allow when a
+ * tracer changed the call), but one of the target's own might not.
+ */
+static bool
+notif_can_park(const struct sup *s, const struct task *t, const struct call *c)
+{
+	struct seccomp_data sd = c->sd;
+	uint32_t act;
+
+	if (!c->ai || c->ai->nr[SP_PPOLL] < 0)
+		return false;
+	if (t->chain == s->cfg->chain)
+		return true;
+	sd.nr = c->ai->nr[SP_PPOLL];
+	memset(sd.args, 0, sizeof(sd.args));
+	act = bpf_ret_action(bpf_chain_eval(t->chain, &sd, NULL));
+	return act == BPF_ACT_ALLOW || act == BPF_ACT_LOG;
+}
+
+/* Is @c our ppoll for @t's notification, run again? */
+static bool
+notif_is_park(const struct task *t, const struct call *c)
+{
+	const struct call *nc = &t->notif_call;
+
+	return t->notif_parked && c->abi == nc->abi && nc->ai &&
+	       c->sd.nr == nc->ai->nr[SP_PPOLL] &&
+	       c->sd.instruction_pointer == nc->sd.instruction_pointer;
+}
+
+/* Put @t's call into ppoll, in place: @regs are the call's. */
+static int
+notif_park_regs(struct task *t, struct arch_regs *regs, bool rewind)
+{
+	const struct call *nc = &t->notif_call;
+	unsigned int i;
+
+	if (rewind)
+		arch_rewind_syscall(regs, nc->abi, nc->ai->nr[SP_PPOLL]);
+	else
+		arch_set_nr(regs, nc->abi, nc->ai->nr[SP_PPOLL]);
+	for (i = 0; i < ARCH_MAX_ARGS; i++)
+		arch_set_arg(regs, nc->abi, i, 0);
+	return arch_regs_store(t->tid, regs);
+}
+
+static int
+notif_begin(struct sup *s, struct task *t, const struct call *c)
+{
+	struct arch_regs regs;
+	int r;
+
+	if (!c->abi)
+		return -EOPNOTSUPP;
+	r = arch_regs_fetch(t->tid, &regs);
+	if (r < 0)
+		return r;
+	if (!arch_regs_abi_ok(&regs, c->abi))
+		return -EOPNOTSUPP;
+	r = notify_hub_queue(s->hub, t->tid, &c->sd, t, &t->notif);
+	if (r < 0)
+		return r;
+	s->st.notifications++;
+	t->notif_regs = regs;
+	t->notif_call = *c;
+	t->notif_parked = false;
+	if (notif_can_park(s, t, c)) {
+		r = notif_park_regs(t, &regs, false);
+		if (r < 0) {
+			notify_hub_withdraw(s->hub, t->notif, SBX_CANCEL_EXIT);
+			t->notif = NULL;
+			return r;
+		}
+		t->notif_parked = true;
+		resume(s, t, 0);
+	}
+	/* else it waits in its stop, where signals cannot reach it */
+	return 0;
+}
+
+/* Deliver the next held signal, if any (see on_stop()). */
+static void
+notif_resignal(struct sup *s, struct task *t)
+{
+	if (t->n_resig == 0 || t->resig_armed)
+		return;
+	if (syscall(SYS_tgkill, t->tgid, t->tid, t->resig[0].si_signo) < 0) {
+		t->n_resig = 0;
+		return;
+	}
+	t->resig_armed = true;
+}
+
+static void
+notif_hold_signal(struct task *t, const siginfo_t *si)
+{
+	unsigned int i;
+
+	/* a standard signal already held stays one, as a pending one */
+	if (si->si_signo < SIGRTMIN)
+		for (i = 0; i < t->n_resig; i++)
+			if (t->resig[i].si_signo == si->si_signo)
+				return;
+	if (t->n_resig < sizeof(t->resig) / sizeof(t->resig[0]))
+		t->resig[t->n_resig++] = *si;
+}
+
+/*
+ * The answer is in: write the registers that finish @t's call with it.
+ * @rewind: @t is past the call's stop (an interrupt or signal stop, or an
+ * injected call's exit), so CONTINUE issues the call again; else it is
+ * still in the call's own stop.
+ */
+static int
+notif_answer_regs(struct sup *s, struct task *t, bool rewind)
+{
+	struct notify_item *n = t->notif;
+	const struct call *nc = &t->notif_call;
+	struct arch_regs regs = t->notif_regs;
+	int r = 0;
+
+	if (n->flags & SECCOMP_USER_NOTIF_FLAG_CONTINUE) {
+		if (rewind) {
+			arch_rewind_syscall(&regs, nc->abi, nc->sd.nr);
+			t->cont_due = true;
+			t->cont_nr = nc->sd.nr;
+			t->cont_ip = nc->sd.instruction_pointer;
+			t->cont_abi = nc->abi;
+			r = arch_regs_store(t->tid, &regs);
+		} else {
+			r = allow_call(s, t, nc, SECCOMP_RET_ALLOW, NULL);
+		}
+	} else if (!rewind && nc->op == PTRACE_SYSCALL_INFO_ENTRY) {
+		r = skip_call(s, t, nc, n->error ? n->error : n->val,
+			      PEND_RETURN);
+	} else {
+		/* -1: no restart, even for an answer of -ERESTARTSYS */
+		arch_set_nr(&regs, nc->abi, -1);
+		arch_set_return(&regs, nc->abi, n->error ? n->error : n->val);
+		r = arch_regs_store(t->tid, &regs);
+	}
+	notify_hub_finish(s->hub, n);
+	t->notif = NULL;
+	t->notif_parked = false;
+	return r;
+}
+
+/*
+ * A signal ended @t's wait (it is in that signal's stop, or a group-stop):
+ * the notification goes, and the call returns -ERESTARTSYS for the signal
+ * code to act on.
+ */
+static int
+notif_interrupted(struct sup *s, struct task *t, uint32_t why)
+{
+	struct arch_regs regs = t->notif_regs;
+	const struct call *nc = &t->notif_call;
+
+	notify_hub_withdraw(s->hub, t->notif, why);
+	t->notif = NULL;
+	t->notif_parked = false;
+	arch_set_return(&regs, nc->abi, -ERESTARTSYS);
+	return arch_regs_store(t->tid, &regs);
+}
+
+static void
+notif_fail(struct sup *s, struct task *t, int r)
+{
+	if (r == -ESRCH)
+		return;
+	warnx_(s, "cannot finish the notified call of task %d (%s); killing it",
+	       t->tid, strerror(-r));
+	kill(t->tgid, SIGKILL);
+}
+
+/*
+ * A default action that ends the process: such a signal still ends a
+ * killable wait.
+ */
+static bool
+sig_fatal(pid_t tid, int sig)
+{
+	unsigned long long ign = 0, cgt = 0, bit = 1ULL << (sig - 1);
+
+	if (sig < 1 || sig > 64 || sig_masks(tid, &ign, &cgt) < 0)
+		return true;
+	if ((ign | cgt) & bit)
+		return false;
+	switch (sig) {
+	case SIGCHLD:
+	case SIGCONT:
+	case SIGURG:
+	case SIGWINCH:
+	case SIGSTOP:
+	case SIGTSTP:
+	case SIGTTIN:
+	case SIGTTOU:
+		return false;
+	default:
+		return true;
+	}
+}
+
+/*
+ * A stop of @t, whose call waits for an agent.  Returns true if it was
+ * handled here; false to go on with the ordinary handling (the wait has
+ * ended by then, or it is not ours to handle).
+ */
+static bool
+notif_on_stop(struct sup *s, struct task *t, int status)
+{
+	int sig = WSTOPSIG(status), event = status >> 16, r;
+	struct notify_item *n = t->notif;
+	struct call c;
+
+	if (!t->notif_parked)
+		return false;
+	if (sig == (SIGTRAP | 0x80) || event == PTRACE_EVENT_SECCOMP) {
+		s->st.syscall_stops++;
+		r = get_call(t, &c, s);
+		if (r < 0) {
+			notif_fail(s, t, r);
+			return true;
+		}
+		/*
+		 * Resumed with PTRACE_SYSCALL, the thread reports our
+		 * interrupt as the park's exit stop: ptrace_stop() clears a
+		 * pending interrupt trap.
+		 */
+		if (c.op == PTRACE_SYSCALL_INFO_EXIT && t->intr_pending &&
+		    n->state == NOTIFY_REPLIED) {
+			t->intr_pending = false;
+			r = notif_answer_regs(s, t, true);
+			if (r < 0) {
+				notif_fail(s, t, r);
+				return true;
+			}
+			notif_resignal(s, t);
+			resume(s, t, 0);
+			return true;
+		}
+		/* the park's exit stop, or the park again after a restart */
+		if (c.op == PTRACE_SYSCALL_INFO_EXIT || notif_is_park(t, &c)) {
+			resume(s, t, 0);
+			return true;
+		}
+		notif_fail(s, t, -EPROTO);
+		return true;
+	}
+	if (event == PTRACE_EVENT_STOP && sig == SIGTRAP) {
+		t->intr_pending = false;
+		if (n->state != NOTIFY_REPLIED) {
+			resume(s, t, 0); /* ppoll restarts */
+			return true;
+		}
+		r = notif_answer_regs(s, t, true);
+		if (r < 0) {
+			notif_fail(s, t, r);
+			return true;
+		}
+		/* held signals first: their handlers run as the call returns */
+		notif_resignal(s, t);
+		resume(s, t, 0);
+		return true;
+	}
+	if (event == PTRACE_EVENT_STOP) {
+		/* a group-stop ends the wait as a signal does */
+		r = n->state == NOTIFY_REPLIED
+			? notif_answer_regs(s, t, true)
+			: notif_interrupted(s, t, SBX_CANCEL_SIGNAL);
+		if (r < 0)
+			notif_fail(s, t, r);
+		return r < 0;
+	}
+	if (event != 0) {
+		resume(s, t, 0);
+		return true;
+	}
+	/* a signal-delivery stop */
+	if (n->state == NOTIFY_REPLIED) {
+		/* the answer came first: the call ends with it */
+		r = notif_answer_regs(s, t, true);
+		if (r < 0)
+			notif_fail(s, t, r);
+		return r < 0;
+	}
+	if (sig_discarded(t->tid, sig)) {
+		resume(s, t, 0); /* the kernel would not have queued it */
+		return true;
+	}
+	if (s->cfg->wait_killable_recv && n->state == NOTIFY_SENT &&
+	    !sig_fatal(t->tid, sig)) {
+		siginfo_t si;
+
+		/* received: only a fatal signal ends the wait now */
+		if (ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) == 0) {
+			notif_hold_signal(t, &si);
+			resume(s, t, 0);
+			return true;
+		}
+	}
+	r = notif_interrupted(s, t, SBX_CANCEL_SIGNAL);
+	if (r < 0)
+		notif_fail(s, t, r);
+	return r < 0;
+}
+
+/*
+ * Bring @tid, parked for @n, to an interrupt stop and keep it there.
+ * Returns 0, or -ESRCH when the wait ended meanwhile (a signal, its
+ * death): the task may be gone then, so callers look it up again.
+ */
+static int
+notif_hold(struct sup *s, pid_t tid, const struct notify_item *n)
+{
+	struct task *t = task_find(s, tid);
+	int status;
+
+	if (!t || t->notif != n)
+		return -ESRCH;
+	if (!t->notif_parked)
+		return 0;
+	if (ptrace(PTRACE_INTERRUPT, tid, 0, 0) < 0)
+		return -errno;
+	t->intr_pending = true;
+	for (;;) {
+		if (waitpid(tid, &status, __WALL) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (WIFSTOPPED(status) && status >> 16 == PTRACE_EVENT_STOP &&
+		    WSTOPSIG(status) == SIGTRAP) {
+			s->st.stops++;
+			t->intr_pending = false;
+			return 0;
+		}
+		if (WIFSTOPPED(status) &&
+		    WSTOPSIG(status) == (SIGTRAP | 0x80) && !s->prefilter) {
+			struct ptrace_syscall_info info;
+
+			/* see notif_on_stop(): the interrupt, as an exit stop
+			 */
+			if (ptrace(PTRACE_GET_SYSCALL_INFO, tid, sizeof(info),
+				   &info) > 0 &&
+			    info.op == PTRACE_SYSCALL_INFO_EXIT) {
+				s->st.stops++;
+				s->st.syscall_stops++;
+				t->intr_pending = false;
+				return 0;
+			}
+		}
+		on_status(s, tid, status);
+		t = task_find(s, tid);
+		if (!t || t->notif != n)
+			return -ESRCH;
+	}
+}
+
+/*
+ * Hold still every other task that shares @t's file table, so that none
+ * can close or dup2 over the fds an injection works with.  Each gets a
+ * PTRACE_INTERRUPT and its next stop is kept (held_status) for
+ * notif_release().  One that does not stop at once sleeps in the kernel
+ * uninterruptibly (a vfork parent, say); the pending interrupt stops it
+ * before it runs an instruction of its own.
+ */
+static size_t
+notif_hold_sharers(struct sup *s, struct task *t, pid_t **ret)
+{
+	pid_t *held = NULL;
+	size_t n = 0, cap = 0, i;
+
+	for (i = 0; i < TASK_BUCKETS; i++)
+		for (struct task *o = s->tab[i]; o; o = o->next) {
+			int status, tries;
+			pid_t got = 0;
+
+			if (o == t || o->parked || o->held ||
+			    syscall(SYS_kcmp, t->tid, o->tid,
+				    2 /* KCMP_FILES */, 0, 0) != 0)
+				continue;
+			if (ptrace(PTRACE_INTERRUPT, o->tid, 0, 0) < 0)
+				continue;
+			o->intr_pending = true;
+			for (tries = 0; tries < 200 && got == 0; tries++) {
+				got =
+				    waitpid(o->tid, &status, __WALL | WNOHANG);
+				if (got == 0) {
+					struct timespec ms = { 0, 500000 };
+
+					nanosleep(&ms, NULL);
+				}
+			}
+			if (got != o->tid)
+				continue;
+			if (n == cap) {
+				pid_t *p = reallocarray(held, cap ? cap * 2 : 8,
+							sizeof(*p));
+
+				if (!p) {
+					/* the stop is lost otherwise */
+					on_status(s, o->tid, status);
+					continue;
+				}
+				held = p;
+				cap = cap ? cap * 2 : 8;
+			}
+			o->held = true;
+			o->held_status = status;
+			held[n++] = o->tid;
+		}
+	*ret = held;
+	return n;
+}
+
+static void
+notif_release(struct sup *s, pid_t *held, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct task *o = task_find(s, held[i]);
+		int status;
+
+		if (!o || !o->held)
+			continue;
+		o->held = false;
+		status = o->held_status;
+		if (WIFSTOPPED(status) && status >> 16 == PTRACE_EVENT_STOP &&
+		    WSTOPSIG(status) == SIGTRAP && !o->notif && !o->vkill) {
+			/* our interrupt alone: on as if nothing happened */
+			s->st.stops++;
+			o->intr_pending = false;
+			on_woken(s, o, 0);
+			resume(s, o, 0);
+			continue;
+		}
+		on_status(s, held[i], status);
+	}
+	free(held);
+}
+
+/* Scratch memory in the target, below the red zone of its stack. */
+#define NOTIF_SCRATCH 256
+
+/* The recvmsg(2) arguments, in the ABI's layout, at @at. */
+static size_t
+notif_msghdr(const struct arch_abi *abi, uint64_t at, unsigned char *buf)
+{
+	uint64_t iov = at + 64, data = at + 96, ctl = at + 128;
+
+	memset(buf, 0, NOTIF_SCRATCH);
+	if (abi->bits == 32) {
+		uint32_t v[7] = {
+			0, 0, (uint32_t)iov, 1, (uint32_t)ctl, 16, 0
+		};
+		uint32_t io[2] = { (uint32_t)data, 16 };
+
+		memcpy(buf, v, sizeof(v));
+		memcpy(buf + 64, io, sizeof(io));
+	} else {
+		uint64_t v[7] = { 0, 0, iov, 1, ctl, 24, 0 };
+		uint64_t io[2] = { data, 16 };
+
+		memcpy(buf, v, sizeof(v));
+		memcpy(buf + 64, io, sizeof(io));
+	}
+	return NOTIF_SCRATCH;
+}
+
+/*
+ * The fd the target's recvmsg received, from the scratch memory @buf read
+ * back: -EMFILE when the kernel could not install it (MSG_CTRUNC), or
+ * -EPROTO for anything but our message.
+ */
+static int
+notif_received(const struct arch_abi *abi, const unsigned char *buf,
+	       const unsigned char cookie[16])
+{
+	uint32_t flags, level, type;
+	uint64_t len;
+	int32_t fd;
+
+	if (abi->bits == 32) {
+		uint32_t l;
+
+		memcpy(&flags, buf + 24, 4);
+		memcpy(&l, buf + 128, 4);
+		len = l;
+		memcpy(&level, buf + 132, 4);
+		memcpy(&type, buf + 136, 4);
+		memcpy(&fd, buf + 140, 4);
+	} else {
+		memcpy(&flags, buf + 48, 4);
+		memcpy(&len, buf + 128, 8);
+		memcpy(&level, buf + 136, 4);
+		memcpy(&type, buf + 140, 4);
+		memcpy(&fd, buf + 144, 4);
+	}
+	if (memcmp(buf + 96, cookie, 16) != 0)
+		return -EPROTO;
+	if (flags & MSG_CTRUNC)
+		return -EMFILE;
+	if (level != SOL_SOCKET || type != SCM_RIGHTS ||
+	    len != (abi->bits == 32 ? 16u : 20u) || fd < 0)
+		return -EPROTO;
+	return fd;
+}
+
+/*
+ * Send @fd with @cookie through @mine, a copy of the target's unbound
+ * datagram socket: bound to an unnamed abstract address and connected to
+ * itself, it takes datagrams from itself alone, so nothing else can slip
+ * an fd in.
+ */
+static int
+notif_send_fd(int mine, int fd, const unsigned char cookie[16], bool setup)
+{
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} ctl;
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	socklen_t alen = sizeof(addr);
+	struct iovec iov = { (void *)cookie, 16 };
+	struct msghdr msg = { .msg_iov = &iov,
+			      .msg_iovlen = 1,
+			      .msg_control = ctl.buf,
+			      .msg_controllen = sizeof(ctl.buf) };
+	struct cmsghdr *cm;
+
+	if (setup) {
+		if (bind(mine, (struct sockaddr *)&addr, sizeof(sa_family_t)) <
+			0 ||
+		    getsockname(mine, (struct sockaddr *)&addr, &alen) < 0 ||
+		    connect(mine, (struct sockaddr *)&addr, alen) < 0)
+			return -errno;
+	}
+	memset(&ctl, 0, sizeof(ctl));
+	cm = CMSG_FIRSTHDR(&msg);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	if (sendmsg(mine, &msg, MSG_DONTWAIT | MSG_NOSIGNAL) != 16)
+		return -errno;
+	return 0;
+}
+
+/* One injected call; -errno from the call itself comes back as *@rv. */
+static int
+notif_call(struct tracer_inject *inj, int32_t nr, uint64_t a0, uint64_t a1,
+	   uint64_t a2, int64_t *rv)
+{
+	uint64_t args[ARCH_MAX_ARGS] = { a0, a1, a2 };
+
+	if (nr < 0)
+		return -EOPNOTSUPP;
+	return tracer_inject_call(inj, nr, args, rv);
+}
+
+/*
+ * Raise the target's RLIMIT_NOFILE for an injection at the edge of its
+ * table, where the kernel's own ADDFD still has room: the soft limit to
+ * the hard one, or with CAP_SYS_RESOURCE both to fs.nr_open.  Open fds
+ * may lie above the soft limit, so a step of one or two is not enough.
+ * Returns 0 if it could, -EMFILE if not.
+ */
+static int
+notif_raise_nofile(pid_t tgid, const struct rlimit *orig)
+{
+	struct rlimit rl = *orig;
+	unsigned long nr_open = 1024 * 1024;
+	FILE *f;
+
+	f = fopen("/proc/sys/fs/nr_open", "re");
+	if (f) {
+		if (fscanf(f, "%lu", &nr_open) != 1)
+			nr_open = 1024 * 1024;
+		fclose(f);
+	}
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= nr_open)
+		return -EMFILE;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > nr_open
+			  ? nr_open
+			  : rl.rlim_max;
+	if (rl.rlim_cur > orig->rlim_cur &&
+	    prlimit(tgid, RLIMIT_NOFILE, &rl, NULL) == 0)
+		return 0;
+	rl.rlim_cur = rl.rlim_max = nr_open;
+	if (prlimit(tgid, RLIMIT_NOFILE, &rl, NULL) == 0)
+		return 0;
+	return -EMFILE;
+}
+
+/*
+ * Lend @t, held (notif_hold()), to tracer_inject: from the interrupt stop
+ * it goes back to its syscall instruction with a harmless call, whose
+ * syscall-entry stop the injection starts from.  Returns 0, or -ESRCH when
+ * that cannot be (a signal came first and ended the wait, or it died),
+ * with everything handled.
+ */
+static int
+notif_inject_start(struct sup *s, struct task *t, struct tracer_inject *inj)
+{
+	const struct call *nc = &t->notif_call;
+	struct arch_regs regs = t->notif_regs;
+	pid_t tid = t->tid;
+	int r, status;
+
+	/* from the interrupt stop to a syscall-entry stop to inject from */
+	arch_rewind_syscall(&regs, nc->abi, nc->ai->harmless);
+	r = arch_regs_store(tid, &regs);
+	if (r == 0 && ptrace(PTRACE_SYSCALL, tid, 0, 0) < 0)
+		r = -errno;
+	while (r == 0) {
+		if (waitpid(tid, &status, __WALL) < 0) {
+			if (errno == EINTR)
+				continue;
+			r = -errno;
+			break;
+		}
+		s->st.stops++;
+		if (WIFSTOPPED(status) && WSTOPSIG(status) == (SIGTRAP | 0x80))
+			break;
+		if (!WIFSTOPPED(status)) {
+			on_status(s, tid, status);
+			return -ESRCH;
+		}
+		if (status >> 16 == PTRACE_EVENT_STOP &&
+		    WSTOPSIG(status) == SIGTRAP) {
+			/* an interrupt trap still pending */
+			if (ptrace(PTRACE_SYSCALL, tid, 0, 0) < 0)
+				r = -errno;
+			continue;
+		}
+		if (status >> 16 == 0 && sig_discarded(tid, WSTOPSIG(status))) {
+			if (ptrace(PTRACE_SYSCALL, tid, 0, 0) < 0)
+				r = -errno;
+			continue;
+		}
+		if (status >> 16 == 0 && s->cfg->wait_killable_recv &&
+		    !sig_fatal(tid, WSTOPSIG(status))) {
+			siginfo_t si;
+
+			if (ptrace(PTRACE_GETSIGINFO, tid, 0, &si) == 0) {
+				notif_hold_signal(t, &si);
+				if (ptrace(PTRACE_SYSCALL, tid, 0, 0) < 0)
+					r = -errno;
+				continue;
+			}
+		}
+		/* a signal, before the injection began: it ends the wait */
+		r = notif_interrupted(s, t, SBX_CANCEL_SIGNAL);
+		if (r < 0) {
+			notif_fail(s, t, r);
+			return -ESRCH;
+		}
+		s->st.stops--;
+		on_status(s, tid, status);
+		return -ESRCH;
+	}
+	if (r < 0) {
+		notif_fail(s, t, r);
+		return -ESRCH;
+	}
+	r = tracer_inject_begin(tid, inj);
+	if (r < 0) {
+		notif_fail(s, t, r);
+		return -ESRCH;
+	}
+	return 0;
+}
+
+/*
+ * End an injection into @t: finish its call with @result (ADDFD's SEND),
+ * or park it again; hand back the signals that came meanwhile.  Returns
+ * 0, or -ESRCH/-EIO when the thread died or had to be killed.
+ */
+static int
+notif_inject_end(struct sup *s, struct task *t, struct tracer_inject *inj,
+		 bool finish, int64_t result)
+{
+	struct arch_regs regs;
+	unsigned int i;
+	int r;
+
+	if (inj->state == TRACER_INJECT_DEAD) {
+		if (inj->have_status)
+			on_status(s, inj->tid, inj->wait_status);
+		return -ESRCH;
+	}
+	if (inj->state != TRACER_INJECT_AT_EXIT &&
+	    inj->state != TRACER_INJECT_AT_CALL) {
+		notif_fail(s, t, -EPROTO);
+		return -EIO;
+	}
+	/* what came meanwhile is sent again, to arrive before it runs on */
+	for (i = 0; i < inj->n_signals; i++)
+		notif_hold_signal(t, &inj->signals[i]);
+	if (inj->stop_signal) {
+		siginfo_t si = { .si_signo = inj->stop_signal };
+
+		notif_hold_signal(t, &si);
+	}
+	notif_resignal(s, t);
+	if (finish) {
+		/* the call ends with the fd; the hub calls replied() next */
+		r = tracer_inject_end_skip(
+		    inj, result,
+		    s->prefilter ? TRACER_RESUME_CONT : TRACER_RESUME_SYSCALL);
+		t->notif_parked = false;
+	} else {
+		regs = inj->saved;
+		r = notif_park_regs(t, &regs,
+				    inj->state == TRACER_INJECT_AT_EXIT);
+		if (r == 0)
+			resume(s, t, 0);
+	}
+	if (r < 0) {
+		notif_fail(s, t, r);
+		return -ESRCH;
+	}
+	return 0;
+}
+
+/*
+ * A non-dumpable process's memory and fds are closed to a supervisor
+ * without CAP_SYS_PTRACE, even its tracer's PEEKDATA and pidfd_getfd: it
+ * is made dumpable (an injected prctl) for the moment we need, and put
+ * back.  Returns whether it was changed; *@old is what to put back.
+ */
+static bool
+notif_dumpable(struct tracer_inject *inj, const struct abi_info *ai,
+	       int64_t *old)
+{
+	int64_t rv;
+
+	if (notif_call(inj, ai->nr[SP_PRCTL], PR_GET_DUMPABLE, 0, 0, old) < 0 ||
+	    *old < 0 || *old == 1)
+		return false;
+	if (notif_call(inj, ai->nr[SP_PRCTL], PR_SET_DUMPABLE, 1, 0, &rv) < 0 ||
+	    rv != 0)
+		return false;
+	if (*old != 0)
+		*old = 0; /* 2 (root-owned dumps) cannot be set back by prctl */
+	return true;
+}
+
+/* READ_MEM where process_vm_readv is refused: see notif_dumpable(). */
+static ssize_t
+notif_read_undumpable(struct sup *s, struct task *t, uint64_t addr, void *buf,
+		      size_t len)
+{
+	const struct abi_info *ai = t->notif_call.ai;
+	struct iovec local = { buf, len };
+	struct iovec remote = { (void *)(uintptr_t)addr, len };
+	struct tracer_inject inj;
+	ssize_t got = -EPERM;
+	int64_t old, rv;
+	int r;
+
+	if (!ai || ai->nr[SP_PRCTL] < 0 ||
+	    arch_syscall_insn_len(t->notif_call.abi) == 0)
+		return -EPERM;
+	r = notif_inject_start(s, t, &inj);
+	if (r < 0)
+		return r;
+	if (notif_dumpable(&inj, ai, &old)) {
+		got = process_vm_readv(t->tid, &local, 1, &remote, 1, 0);
+		if (got < 0)
+			got = -errno;
+		notif_call(&inj, ai->nr[SP_PRCTL], PR_SET_DUMPABLE,
+			   (uint64_t)old, 0, &rv);
+	}
+	r = notif_inject_end(s, t, &inj, false, 0);
+	return r < 0 ? r : got;
+}
+
+/*
+ * Put @fd into @t's process as the kernel's ADDFD would (@t is at our
+ * interrupt stop; see notif_hold()).  The target makes an unbound
+ * datagram socket; we take a copy of it with pidfd_getfd (the target
+ * never takes anything of ours), send @fd through it, and the target
+ * receives it, moves it to the number the kernel would have chosen with
+ * dup3 (over the socket itself, the lowest free number before we began,
+ * or over newfd), and closes what is left.  Injected calls: socket,
+ * recvmsg, dup3, close, and close again for SETFD.
+ *
+ * Returns the fd number, or -errno with the target as it was.  Leaves @t
+ * parked again, or with SEND finished with the fd, and deals with any
+ * signal that arrived meanwhile.
+ */
+static int
+notif_inject_fd(struct sup *s, struct task *t,
+		const struct seccomp_notif_addfd *req, int fd,
+		const struct rlimit *rl)
+{
+	const struct call *nc = &t->notif_call;
+	const struct abi_info *ai = nc->ai;
+	const struct arch_abi *abi = nc->abi;
+	bool cloexec = req->newfd_flags & O_CLOEXEC, raised = false;
+	bool restore_dumpable = false;
+	int64_t dumpable = 0;
+	unsigned char buf[NOTIF_SCRATCH], cookie[16];
+	int64_t sock = -1, got = -1, rv;
+	struct tracer_inject inj;
+	uint64_t at;
+	int r, ret, pidfd = -1, mine = -1;
+	int32_t dest = -1;
+	unsigned int i;
+	pid_t tid = t->tid;
+
+	if (getrandom(cookie, sizeof(cookie), 0) != sizeof(cookie))
+		return -EIO;
+	r = notif_inject_start(s, t, &inj);
+	if (r < 0)
+		return r;
+	at =
+	    (arch_get_sp(&t->notif_regs) - 128 - NOTIF_SCRATCH) & ~(uint64_t)15;
+
+	ret = notif_call(&inj, ai->nr[SP_SOCKET], AF_UNIX,
+			 SOCK_DGRAM | SOCK_CLOEXEC, 0, &sock);
+	/*
+	 * A full table: the kernel's ADDFD still has the slot it needs (none
+	 * for SETFD), we need two more, for the socket and the fd received.
+	 */
+	if (ret == 0 && sock == -EMFILE &&
+	    notif_raise_nofile(t->tgid, rl) == 0) {
+		raised = true;
+		ret = notif_call(&inj, ai->nr[SP_SOCKET], AF_UNIX,
+				 SOCK_DGRAM | SOCK_CLOEXEC, 0, &sock);
+		/* only a number below the real limit is what ADDFD gives */
+		if (ret == 0 && sock >= 0 &&
+		    !(req->flags & SECCOMP_ADDFD_FLAG_SETFD) &&
+		    (rlim_t)sock >= rl->rlim_cur) {
+			int64_t ignore;
+
+			notif_call(&inj, ai->nr[SP_CLOSE], (uint64_t)sock, 0, 0,
+				   &ignore);
+			sock = -EMFILE;
+		}
+	}
+	if (ret == 0 && sock < 0)
+		ret = (int)sock;
+	if (ret == 0) {
+		pidfd = (int)syscall(SYS_pidfd_open, t->tgid, 0);
+		mine = pidfd < 0
+			   ? -1
+			   : (int)syscall(SYS_pidfd_getfd, pidfd, (int)sock, 0);
+		if (mine < 0 && errno == EPERM &&
+		    notif_dumpable(&inj, ai, &dumpable)) {
+			restore_dumpable = true;
+			mine =
+			    (int)syscall(SYS_pidfd_getfd, pidfd, (int)sock, 0);
+		}
+		if (mine < 0)
+			ret = -errno;
+	}
+	if (ret == 0)
+		ret = notif_send_fd(mine, fd, cookie, true);
+	for (i = 0; ret == 0 && i < 2; i++) {
+		notif_msghdr(abi, at, buf);
+		ret = write_mem(tid, at, buf, NOTIF_SCRATCH);
+		if (ret == 0)
+			ret = notif_call(&inj, ai->nr[SP_RECVMSG],
+					 (uint64_t)sock, at,
+					 MSG_CMSG_CLOEXEC | MSG_DONTWAIT, &rv);
+		if (ret == 0 && rv < 0)
+			ret = (int)rv;
+		if (ret == 0)
+			ret = read_mem(tid, at, buf, NOTIF_SCRATCH);
+		if (ret == 0)
+			ret = notif_received(abi, buf, cookie);
+		if (ret >= 0) {
+			got = ret;
+			ret = 0;
+			break;
+		}
+		/* at the edge of the table: room for one more, and again */
+		if (ret != -EMFILE || i > 0 || raised ||
+		    notif_raise_nofile(t->tgid, rl) < 0)
+			break;
+		raised = true;
+		ret = notif_send_fd(mine, fd, cookie, false);
+	}
+	if (ret == 0) {
+		dest = (req->flags & SECCOMP_ADDFD_FLAG_SETFD)
+			   ? (int32_t)req->newfd
+			   : (int32_t)sock;
+		if (dest == got) {
+			if (!cloexec)
+				ret = notif_call(
+				    &inj,
+				    ai->nr[SP_FCNTL] >= 0 ? ai->nr[SP_FCNTL]
+							  : ai->nr[SP_FCNTL64],
+				    (uint64_t)got, F_SETFD, 0, &rv);
+		} else {
+			ret = notif_call(&inj, ai->nr[SP_DUP3], (uint64_t)got,
+					 (uint64_t)dest,
+					 cloexec ? O_CLOEXEC : 0, &rv);
+			if (ret == 0 && rv != dest)
+				ret = rv < 0 ? (int)rv : -EPROTO;
+		}
+	}
+	/* what the kernel's ADDFD would not have left behind */
+	if (got >= 0 && got != dest && inj.state == TRACER_INJECT_AT_EXIT)
+		notif_call(&inj, ai->nr[SP_CLOSE], (uint64_t)got, 0, 0, &rv);
+	if (sock >= 0 && sock != dest && inj.state == TRACER_INJECT_AT_EXIT)
+		notif_call(&inj, ai->nr[SP_CLOSE], (uint64_t)sock, 0, 0, &rv);
+	if (raised)
+		prlimit(t->tgid, RLIMIT_NOFILE, rl, NULL);
+	if (mine >= 0)
+		close(mine);
+	if (pidfd >= 0)
+		close(pidfd);
+	if (restore_dumpable)
+		notif_call(&inj, ai->nr[SP_PRCTL], PR_SET_DUMPABLE,
+			   (uint64_t)dumpable, 0, &rv);
+	r = notif_inject_end(s, t, &inj,
+			     ret == 0 && (req->flags & SECCOMP_ADDFD_FLAG_SEND),
+			     dest);
+	if (r < 0)
+		return r;
+	return ret < 0 ? ret : dest;
+}
+
+/* ---- the hub's requests ---- */
+
+static void
+hub_replied(void *ctx, struct notify_item *n)
+{
+	struct sup *s = ctx;
+	struct task *t = n->owner;
+	int r;
+
+	if (t->notif != n)
+		return;
+	if (t->notif_done) {
+		/* ADDFD with SEND has finished the call already */
+		t->notif_done = false;
+		notify_hub_finish(s->hub, n);
+		t->notif = NULL;
+		return;
+	}
+	if (t->notif_parked) {
+		if (ptrace(PTRACE_INTERRUPT, t->tid, 0, 0) < 0) {
+			if (errno != ESRCH)
+				notif_fail(s, t, -errno);
+			return;
+		}
+		t->intr_pending = true;
+		return;
+	}
+	/* held in the call's own stop */
+	r = notif_answer_regs(s, t, false);
+	if (r < 0) {
+		notif_fail(s, t, r);
+		return;
+	}
+	resume(s, t, 0);
+}
+
+static int
+hub_addfd(void *ctx, struct notify_item *n,
+	  const struct seccomp_notif_addfd *req, int fd)
+{
+	struct sup *s = ctx;
+	struct task *t = n->owner;
+	struct rlimit rl;
+	pid_t tid = t->tid, *held;
+	size_t n_held;
+	int r;
+
+	if (!t->notif_call.ai || t->notif_call.ai->nr[SP_SOCKET] < 0 ||
+	    arch_syscall_insn_len(t->notif_call.abi) == 0)
+		return -EOPNOTSUPP;
+	if (prlimit(t->tgid, RLIMIT_NOFILE, NULL, &rl) < 0)
+		return -errno;
+	/* the kernel's replace_fd() and get_unused_fd_flags() limits */
+	if ((req->flags & SECCOMP_ADDFD_FLAG_SETFD) &&
+	    (rlim_t)req->newfd >= rl.rlim_cur)
+		return -EBADF;
+	if (!t->notif_parked)
+		return -EOPNOTSUPP; /* held in its stop: cannot inject */
+	r = notif_hold(s, tid, n);
+	if (r < 0)
+		return r;
+	t = task_find(s, tid);
+	n_held = notif_hold_sharers(s, t, &held);
+	r = notif_inject_fd(s, t, req, fd, &rl);
+	notif_release(s, held, n_held);
+	if (r >= 0 && (req->flags & SECCOMP_ADDFD_FLAG_SEND)) {
+		t = task_find(s, tid);
+		if (t && t->notif == n)
+			t->notif_done = true;
+	}
+	return r;
+}
+
+static ssize_t
+hub_read_mem(void *ctx, struct notify_item *n, uint64_t addr, void *buf,
+	     size_t len)
+{
+	struct sup *s = ctx;
+	struct task *t = n->owner;
+	struct iovec local = { buf, len };
+	struct iovec remote = { (void *)(uintptr_t)addr, len };
+	pid_t tid = t->tid;
+	ssize_t got;
+	int r;
+
+	got = process_vm_readv(tid, &local, 1, &remote, 1, 0);
+	if (got >= 0)
+		return got;
+	if (errno != EPERM && errno != EACCES)
+		return -errno;
+	/* refused: a non-dumpable target */
+	if (!t->notif_parked)
+		return -EPERM;
+	r = notif_hold(s, tid, n);
+	if (r < 0)
+		return r;
+	return notif_read_undumpable(s, task_find(s, tid), addr, buf, len);
+}
+
+static void
+hub_lost(void *ctx)
+{
+	struct sup *s = ctx;
+	struct notify_item *n;
+	pid_t *tids = NULL;
+	size_t cnt = 0, cap = 0, i;
+
+	switch (s->cfg->agent_loss) {
+	case TRACER_LOSS_WAIT:
+		return;
+	case TRACER_LOSS_KILL:
+		warnx_(s, "the last agent went away; ending the sandbox "
+			  "(on-agent-loss kill)");
+		fail(s, -ENOTCONN);
+		return;
+	default:
+		break;
+	}
+	s->agents_gone = true;
+	for (n = notify_hub_first(s->hub); n; n = notify_hub_next(s->hub, n)) {
+		if (n->state == NOTIFY_REPLIED)
+			continue;
+		if (cnt == cap) {
+			pid_t *p =
+			    reallocarray(tids, cap ? cap * 2 : 16, sizeof(*p));
+
+			if (!p) {
+				free(tids);
+				fail(s, -ENOMEM);
+				return;
+			}
+			tids = p;
+			cap = cap ? cap * 2 : 16;
+		}
+		tids[cnt++] = n->tid;
+		notify_hub_reply(s->hub, n, 0, (int32_t)notif_lost_ret(s));
+	}
+	for (i = 0; i < cnt; i++) {
+		struct task *t = task_find(s, tids[i]);
+
+		if (t && t->notif)
+			hub_replied(s, t->notif);
+	}
+	free(tids);
+}
+
+static const struct notify_hub_ops hub_ops = {
+	.replied = hub_replied,
+	.addfd = hub_addfd,
+	.read_mem = hub_read_mem,
+	.lost = hub_lost,
+};
+
 static void
 decide(struct sup *s, struct task *t, struct call *c)
 {
 	const struct bpf_filter *match = NULL;
 	uint32_t ret;
-	int64_t refuse = 0;
 	int r = 0;
 
 	s->st.decisions++;
@@ -1236,36 +2429,7 @@ decide(struct sup *s, struct task *t, struct call *c)
 		log_call(s, t, c->abi, &c->sd, ret, match, NULL);
 		/* fall through */
 	case BPF_ACT_ALLOW:
-		if (is_call(c, SP_SECCOMP) || is_call(c, SP_PRCTL))
-			refuse = guard_seccomp(s, t, c);
-		else
-			refuse = guard(s, t, c);
-		if (refuse) {
-			s->st.denied++;
-			log_call(s, t, c->abi, &c->sd, ret, match,
-				 "supervisor");
-			r = skip_call(s, t, c, refuse, PEND_RETURN);
-			break;
-		}
-		/* the prefilter stops these to see restarts coming */
-		if (s->prefilter && c->abi &&
-		    c->op != PTRACE_SYSCALL_INFO_ENTRY &&
-		    tracer_restartable(c->abi, c->sd.nr))
-			t->want_exit = true;
-		if (is_call(c, SP_CLONE) && (c->sd.args[0] & CLONE_UNTRACED)) {
-			struct arch_regs regs;
-
-			/* a child nobody traces would run unconfined */
-			r = arch_regs_fetch(t->tid, &regs);
-			if (r == 0 && arch_regs_abi_ok(&regs, c->abi)) {
-				arch_set_arg(&regs, c->abi, 0,
-					     c->sd.args[0] &
-						 ~(uint64_t)CLONE_UNTRACED);
-				r = arch_regs_store(t->tid, &regs);
-			} else if (r == 0) {
-				r = -EOPNOTSUPP;
-			}
-		}
+		r = allow_call(s, t, c, ret, match);
 		break;
 	case BPF_ACT_ERRNO:
 		s->st.denied++;
@@ -1273,8 +2437,31 @@ decide(struct sup *s, struct task *t, struct call *c)
 		r = skip_call(s, t, c, -(int64_t)bpf_ret_errno(ret),
 			      PEND_RETURN);
 		break;
-	case BPF_ACT_TRACE:
 	case BPF_ACT_USER_NOTIF:
+		if (s->hub && match &&
+		    (bpf_filter_flags(match) & TRACER_FILTER_LISTENER)) {
+			log_call(s, t, c->abi, &c->sd, ret, match, NULL);
+			if (s->agents_gone) {
+				/* as the kernel's closed listener */
+				s->st.denied++;
+				r = skip_call(s, t, c, notif_lost_ret(s),
+					      PEND_RETURN);
+				break;
+			}
+			r = notif_begin(s, t, c);
+			if (r == 0)
+				return;
+			if (r != -ESRCH)
+				warnx_(s,
+				       "cannot hand call %d of task %d to an "
+				       "agent (%s); it fails with ENOSYS",
+				       c->sd.nr, t->tid, strerror(-r));
+			s->st.denied++;
+			r = skip_call(s, t, c, -ENOSYS, PEND_RETURN);
+			break;
+		}
+		/* fall through */
+	case BPF_ACT_TRACE:
 		/* no tracer above us, and no listener */
 		s->st.denied++;
 		log_call(s, t, c->abi, &c->sd, ret, match, NULL);
@@ -1414,8 +2601,9 @@ fails_when_woken(const struct arch_abi *abi, int32_t nr)
 }
 
 /*
- * @t stopped for signal @sig.  If the kernel would have discarded @sig
- * when it was sent, and it woke @t from a wait, the call restarts when @t
+ * @t stopped for signal @sig (0: for our own PTRACE_INTERRUPT, which the
+ * kernel would not have made either).  If the kernel would have discarded
+ * @sig when it was sent, and it woke @t from a wait, the call restarts when @t
  * resumes, as after any signal without a handler, and without us the
  * kernel would have let it sleep on: so the restart, which reaches our
  * stops as the call again or as restart_syscall(2), is let through
@@ -1425,7 +2613,7 @@ fails_when_woken(const struct arch_abi *abi, int32_t nr)
  * that /proc is read only for a thread woken in a call.
  */
 static bool
-on_discarded(struct sup *s, struct task *t, int sig)
+on_woken(struct sup *s, struct task *t, int sig)
 {
 	struct ptrace_syscall_info info;
 	const struct arch_abi *abi;
@@ -1455,7 +2643,7 @@ on_discarded(struct sup *s, struct task *t, int sig)
 		return false;
 	if (rv == -EINTR && !fails_when_woken(abi, nr))
 		return false;
-	if (!sig_discarded(t->tid, sig))
+	if (sig && !sig_discarded(t->tid, sig))
 		return false;
 	if (rv == -EINTR) {
 		arch_set_return(&regs, abi, -ERESTARTNOHAND);
@@ -1506,7 +2694,7 @@ note_restart(struct task *t, const struct call *c)
 	t->restart_due = true;
 }
 
-/* Whether @c is the restart on_discarded() made way for. */
+/* Whether @c is the restart on_woken() made way for. */
 static bool
 is_restart(struct task *t, const struct call *c)
 {
@@ -1612,6 +2800,19 @@ on_syscall_stop(struct sup *s, struct task *t)
 	if (t->restart_due && is_restart(t, &c)) {
 		resume(s, t, 0);
 		return;
+	}
+	if (t->cont_due) {
+		t->cont_due = false;
+		if (c.abi == t->cont_abi && c.sd.nr == t->cont_nr &&
+		    c.sd.instruction_pointer == t->cont_ip) {
+			/* an agent's CONTINUE: it runs, past our guards */
+			r = allow_call(s, t, &c, SECCOMP_RET_ALLOW, NULL);
+			if (r < 0)
+				notif_fail(s, t, r);
+			else
+				resume(s, t, 0);
+			return;
+		}
 	}
 	t->job_stopped = false;
 	if (t->pre_exec) {
@@ -1719,6 +2920,26 @@ on_stop(struct sup *s, struct task *t, int status)
 	int sig = WSTOPSIG(status), event = status >> 16;
 
 	s->st.stops++;
+	if (event == 0 && t->resig_armed && sig == t->resig[0].si_signo) {
+		siginfo_t si;
+
+		/* a signal we hold back comes again, as it was */
+		if (ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) == 0 &&
+		    si.si_code == SI_TKILL && si.si_pid == s->self) {
+			t->resig_armed = false;
+			if (ptrace(PTRACE_SETSIGINFO, t->tid, 0, &t->resig[0]) <
+				0 &&
+			    errno != ESRCH) {
+				kill(t->tgid, SIGKILL);
+				return;
+			}
+			memmove(&t->resig[0], &t->resig[1],
+				--t->n_resig * sizeof(t->resig[0]));
+			notif_resignal(s, t);
+		}
+	}
+	if (t->notif && notif_on_stop(s, t, status))
+		return;
 	if (sig == (SIGTRAP | 0x80)) {
 		on_syscall_stop(s, t);
 		return;
@@ -1743,6 +2964,13 @@ on_stop(struct sup *s, struct task *t, int status)
 	case PTRACE_EVENT_STOP:
 		if (t->vkill) {
 			vsyscall_kill_thread(s, t);
+			return;
+		}
+		if (sig == SIGTRAP && t->intr_pending) {
+			/* our interrupt, after what it was for had ended */
+			t->intr_pending = false;
+			on_woken(s, t, 0);
+			resume(s, t, 0);
 			return;
 		}
 		if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN ||
@@ -1805,7 +3033,7 @@ on_stop(struct sup *s, struct task *t, int status)
 	 * been; any other's handler runs first, or it ends the process, and
 	 * no restart follows unjudged.
 	 */
-	resume(s, t, on_discarded(s, t, sig) ? 0 : sig);
+	resume(s, t, on_woken(s, t, sig) ? 0 : sig);
 }
 
 static void
@@ -1813,6 +3041,11 @@ on_status(struct sup *s, pid_t tid, int status)
 {
 	struct task *t = task_find(s, tid);
 
+	if (t && t->held) {
+		/* held still for an injection: this waits its turn */
+		t->held_status = status;
+		return;
+	}
 	if (WIFEXITED(status) || WIFSIGNALED(status)) {
 		if (tid == s->main_pid && !s->main_done) {
 			s->main_done = true;
@@ -2419,6 +3652,98 @@ log_exit(struct sup *s)
 	json_object_put(o);
 }
 
+/* ---- agents ---- */
+
+static int
+hub_open(struct sup *s)
+{
+	struct notify_hub_config hc = {
+		.socket_path = s->cfg->agent_socket,
+		.listener_path = s->cfg->listener_path,
+		.listener_metadata = s->cfg->listener_metadata,
+	};
+	const char *msg = NULL;
+	int r;
+
+	r = notify_hub_new(&hc, &hub_ops, s, &s->hub, &msg);
+	if (r < 0)
+		warnx_(s, "--agent-socket %s: %s (%s)",
+		       s->cfg->agent_socket ? s->cfg->agent_socket : "",
+		       msg ? msg : "cannot set up the agent socket",
+		       strerror(-r));
+	return r;
+}
+
+/*
+ * With agents, the event loop waits in poll(): for their sockets, and for
+ * SIGCHLD (blocked, read from a signalfd), which every ptrace stop and
+ * exit of a traced task sends to us.  The OCI listener, if any, hears of
+ * the command once it has been launched.
+ */
+static int
+hub_start(struct sup *s)
+{
+	char cwd[PATH_MAX], id[64];
+	sigset_t chld;
+	int pidfd, r = 0;
+
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	if (sigprocmask(SIG_BLOCK, &chld, NULL) < 0)
+		return -errno;
+	s->sigfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (s->sigfd < 0)
+		return -errno;
+	if (!s->cfg->listener_path)
+		return 0;
+	pidfd = (int)syscall(SYS_pidfd_open, s->main_pid, 0);
+	if (pidfd < 0)
+		return -errno;
+	if (!getcwd(cwd, sizeof(cwd)))
+		strcpy(cwd, "/");
+	snprintf(id, sizeof(id), "sandbox-run-%d", (int)s->self);
+	r = notify_hub_bootstrap(s->hub, s->main_pid, pidfd,
+				 s->cfg->sandbox_id ? s->cfg->sandbox_id : id,
+				 cwd);
+	close(pidfd);
+	if (r < 0)
+		warnx_(s, "cannot reach the agent listener %s: %s",
+		       s->cfg->listener_path, strerror(-r));
+	return r;
+}
+
+static void
+hub_wait(struct sup *s)
+{
+	struct pollfd fds[80];
+	struct signalfd_siginfo si;
+	size_t n;
+	int r;
+
+	fds[0].fd = s->sigfd;
+	fds[0].events = POLLIN;
+	fds[0].revents = 0;
+	n = notify_hub_pollfds(s->hub, fds + 1,
+			       sizeof(fds) / sizeof(fds[0]) - 1);
+	/*
+	 * A task that leads its own process and was cloned without an exit
+	 * signal sends none when it ends: look again now and then.
+	 */
+	r = poll(fds, n + 1, 1000);
+	if (r <= 0)
+		return; /* EINTR: a signal to forward came first */
+	if (fds[0].revents)
+		while (read(s->sigfd, &si, sizeof(si)) == sizeof(si))
+			;
+	if (n > 0) {
+		r = notify_hub_dispatch(s->hub, fds + 1, n);
+		if (r < 0) {
+			warnx_(s, "agents: %s", strerror(-r));
+			fail(s, r);
+		}
+	}
+}
+
 int
 tracer_run(const struct tracer_config *cfg, int *ret_status,
 	   struct tracer_stats *ret_stats)
@@ -2444,7 +3769,13 @@ tracer_run(const struct tracer_config *cfg, int *ret_status,
 	s->prefilter = cfg->prefilter && seccomp_traces();
 	/* without the prefilter, the vsyscall page still needs a filter */
 	s->kfilter = s->prefilter || (arch_vsyscall_page() && seccomp_traces());
+	s->sigfd = -1;
 	setup_abis(s);
+	if (cfg->agent_socket || cfg->listener_path) {
+		r = hub_open(s);
+		if (r < 0)
+			goto out;
+	}
 
 	/* orphans of the tree come to us, and stay in reach */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
@@ -2458,6 +3789,13 @@ tracer_run(const struct tracer_config *cfg, int *ret_status,
 	/* after the fork, so the launcher could still be seized */
 	prctl(PR_SET_DUMPABLE, 0);
 
+	if (s->hub) {
+		r = hub_start(s);
+		if (r < 0) {
+			fail(s, r);
+			s->err = r;
+		}
+	}
 	for (;;) {
 		pid_t tid;
 
@@ -2466,13 +3804,17 @@ tracer_run(const struct tracer_config *cfg, int *ret_status,
 			if (!s->cfg->wait_all && !s->killed_rest)
 				kill_all(s);
 		}
-		tid = waitpid(-1, &status, __WALL);
+		tid = waitpid(-1, &status, __WALL | (s->hub ? WNOHANG : 0));
 		if (tid > 0)
 			on_status(s, tid, status);
+		else if (tid == 0)
+			hub_wait(s);
 		else if (errno != EINTR)
 			break; /* ECHILD: nothing left */
 	}
 	fwd_pid = 0;
+	if (s->hub)
+		notify_hub_set_done(s->hub);
 	read_exec_error(s);
 	if (s->exec_stage) {
 		const char *what = "cannot run";
@@ -2503,6 +3845,8 @@ tracer_run(const struct tracer_config *cfg, int *ret_status,
 out:
 	if (s->exec_pipe >= 0)
 		close(s->exec_pipe);
+	if (s->sigfd >= 0)
+		close(s->sigfd);
 	for (i = 0; i < TASK_BUCKETS; i++)
 		while (s->tab[i]) {
 			struct task *t = s->tab[i];
@@ -2510,6 +3854,14 @@ out:
 			s->tab[i] = t->next;
 			task_free(t);
 		}
+	notify_hub_free(s->hub);
+	if (s->hub) {
+		sigset_t chld;
+
+		sigemptyset(&chld);
+		sigaddset(&chld, SIGCHLD);
+		sigprocmask(SIG_UNBLOCK, &chld, NULL);
+	}
 	signals_restore(old_act);
 	free(old_act);
 	free(s);

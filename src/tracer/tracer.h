@@ -320,6 +320,22 @@ int tracer_vsyscall_filter(struct sock_filter **ret, size_t *ret_len);
 #define TRACER_EXIT_CANNOT_EXEC 126
 #define TRACER_EXIT_NOT_FOUND	127
 
+/*
+ * The per-filter flag (bpf_filter_new()'s @flags) of a filter whose
+ * SECCOMP_RET_USER_NOTIF goes to the run's agents.  A filter without it
+ * (one the target installs itself) has no listener: its USER_NOTIF fails
+ * with ENOSYS, as in the kernel.
+ */
+#define TRACER_FILTER_LISTENER 0x1u
+
+/* What becomes of notifications when the last agent goes away. */
+enum tracer_agent_loss {
+	TRACER_LOSS_ENOSYS, /* fail them with ENOSYS, as a closed listener */
+	TRACER_LOSS_KILL,   /* kill every target */
+	TRACER_LOSS_ERRNO,  /* fail them with tracer_config.agent_loss_errno */
+	TRACER_LOSS_WAIT,   /* let them wait for the next agent */
+};
+
 /**
  * struct tracer_config - what to run and how.
  * @argv: the command; argv[0] is searched in $PATH as execvp(3) does.
@@ -334,6 +350,16 @@ int tracer_vsyscall_filter(struct sock_filter **ret, size_t *ret_len);
  * @keep_caps: bit n set keeps capability n.
  * @log_fd: where the JSON-lines event log goes, or -1 for none.
  * @name: prefix of the messages tracer_run() writes to stderr.
+ * @agent_socket: where agents connect (sandbox-notify(7)), or NULL.
+ * @listener_path: an OCI listenerPath to hand the agent channel to, or
+ *	NULL; @listener_metadata goes with it.
+ * @sandbox_id: the "id" of the OCI state sent to @listener_path.
+ * @wait_killable_recv: once an agent has received a notification, only a
+ *	fatal signal ends the wait (SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV).
+ * @agent_loss, @agent_loss_errno: see enum tracer_agent_loss.
+ *
+ * With neither @agent_socket nor @listener_path, USER_NOTIF fails with
+ * ENOSYS, as it does in the kernel for a filter without a listener.
  */
 struct tracer_config {
 	char *const *argv;
@@ -345,6 +371,13 @@ struct tracer_config {
 	uint64_t keep_caps;
 	int log_fd;
 	const char *name;
+	const char *agent_socket;
+	const char *listener_path;
+	const char *listener_metadata;
+	const char *sandbox_id;
+	bool wait_killable_recv;
+	enum tracer_agent_loss agent_loss;
+	int agent_loss_errno;
 };
 
 /**
@@ -355,6 +388,7 @@ struct tracer_config {
  * @denied: calls that did not run as asked (every action but ALLOW and
  *	LOG, plus the supervisor's own refusals).
  * @tasks: tasks seen.
+ * @notifications: notifications queued for agents.
  */
 struct tracer_stats {
 	uint64_t stops;
@@ -362,6 +396,7 @@ struct tracer_stats {
 	uint64_t decisions;
 	uint64_t denied;
 	uint64_t tasks;
+	uint64_t notifications;
 };
 
 /**

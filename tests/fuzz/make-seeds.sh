@@ -242,3 +242,152 @@ printf '\tret\tERRNO(70000)\n' >"$txt/seed-bad-errno"
 printf '\tld\t[arg6]\n\tret\ta\n' >"$txt/seed-bad-field"
 printf 'top:\tld\t[nr]\n\tja\ttop\n\tret\tALLOW\n' >"$txt/seed-bad-backward"
 : >"$txt/seed-empty"
+
+# fuzz_notify: a behaviour byte, then steps of ctl, 2-byte length, record
+# (tests/fuzz/fuzz_notify.c).  Ids are the low byte of the first id's
+# offset: 0 is the notification the harness queues first.
+ntf=$here/corpus/fuzz_notify
+mkdir -p "$ntf"
+rm -f "$ntf"/seed-*
+
+# nrec TYPE PAYLOAD: the escapes of one record, header first
+nrec() {
+	printf '%s' "$(le "$1" 4)$(le $((${#2} / 4)) 4)$2"
+}
+# nstep CTL RECORD: one step, printed
+nstep() {
+	# shellcheck disable=SC2059
+	printf "$(le "$1" 1)$(le $((${#2} / 4)) 2)$2"
+}
+# nmode BYTE: the behaviour byte
+nmode() {
+	# shellcheck disable=SC2059
+	printf "$(le "$1" 1)"
+}
+# payloads
+p_resp() { printf '%s' "$(le "$1" 8)$(le "$2" 8)$(le "$3" 4)$(le "$4" 4)"; }
+p_addfd() { printf '%s' "$(le "$1" 8)$(le "$2" 4)$(le 0 4)$(le "$3" 4)$(le "$4" 4)"; }
+p_mem() { printf '%s' "$(le "$1" 8)$(le "$2" 8)$(le "$3" 8)"; }
+zeros() {
+	i=0 out=
+	while [ $i -lt "$1" ]; do
+		out="$out\\000"
+		i=$((i + 1))
+	done
+	printf '%s' "$out"
+}
+RECV=$(nrec 2 '')
+O_CLOEXEC=524288
+
+{
+	nmode 0
+	nstep 0 "$RECV"
+	nstep 0 "$(nrec 5 "$(le 0 8)")"
+	nstep 0 "$(nrec 4 "$(p_resp 0 0 -1 0)")"
+	nstep 0 "$(nrec 4 "$(p_resp 0 0 0 0)")"
+	nstep 0x20 "$(nrec 5 "$(le 0 8)")"
+	nstep 0x04 "$(nrec 4 "$(p_resp 1 0 0 0)")"
+	nstep 0 "$RECV"
+	nstep 0 "$(nrec 4 "$(p_resp 1 0 0 1)")"
+	nstep 0 "$(nrec 4 "$(p_resp 1 7 0 1)")"
+	nstep 0 "$(nrec 4 "$(p_resp 1 7 0 2)")"
+	nstep 0 "$(nrec 4 "$(p_resp 9 0 0 0)")"
+} >"$ntf/seed-send"
+{
+	nmode 0
+	nstep 0 "$RECV"
+	nstep 1 "$(nrec 6 "$(p_addfd 0 0 0 0)")"
+	nstep 1 "$(nrec 6 "$(p_addfd 0 1 9 $O_CLOEXEC)")"
+	nstep 1 "$(nrec 6 "$(p_addfd 0 2 0 0)")"
+	nstep 1 "$(nrec 6 "$(p_addfd 0 0 0 0)")"
+	nstep 0x24 "$RECV"
+	nstep 0 "$(nrec 6 "$(p_addfd 1 0 0 0)")"
+	nstep 1 "$(nrec 6 "$(p_addfd 1 4 0 0)")"
+	nstep 1 "$(nrec 6 "$(p_addfd 1 0 3 0)")"
+	nstep 1 "$(nrec 6 "$(p_addfd 1 0 0 1)")"
+	nstep 1 "$(nrec 6 "$(p_addfd 1 0 0 0 | cut -c1-48)")"
+	nstep 1 "$(nrec 6 "$(p_addfd 1 2 0 0)$(le 0 8)")"
+	nstep 1 "$(nrec 6 "$(p_addfd 1 2 0 0)$(le 1 8)")"
+	nstep 3 "$(nrec 6 "$(p_addfd 1 2 0 0)")"
+} >"$ntf/seed-addfd"
+for m in 1 2 3 16; do
+	{
+		nmode $m
+		nstep 0 "$RECV"
+		nstep 1 "$(nrec 6 "$(p_addfd 0 2 0 0)")"
+		nstep 1 "$(nrec 6 "$(p_addfd 0 3 5 $O_CLOEXEC)")"
+		nstep 0 "$(nrec 4 "$(p_resp 0 0 -13 0)")"
+	} >"$ntf/seed-addfd-mode$m"
+done
+for m in 0 4 8 12; do
+	{
+		nmode $m
+		nstep 0 "$(nrec 7 "$(p_mem 0 4096 16)")"
+		nstep 0 "$RECV"
+		nstep 0 "$(nrec 7 "$(p_mem 0 4096 16)")"
+		nstep 0 "$(nrec 7 "$(p_mem 0 4096 0)")"
+		nstep 0 "$(nrec 7 "$(p_mem 0 4096 4064)")"
+		nstep 0 "$(nrec 7 "$(p_mem 0 4096 4065)")"
+		nstep 0 "$(nrec 7 "$(p_mem 0 0 1 | cut -c1-64)")"
+		nstep 0 "$(nrec 5 "$(le 0 8)")"
+	} >"$ntf/seed-read-mem-mode$m"
+done
+{
+	nmode 0
+	nstep 0 ''
+	nstep 0 '\004\000\000'
+	nstep 0 '\004\000\000\000\030\000\000'
+	nstep 0 "$(le 5 4)$(le 16 4)$(le 0 8)"
+	nstep 0 "$(le 5 4)$(le 4 4)$(le 0 8)"
+	nstep 0 "$(nrec 0 '')"
+	nstep 0 "$(nrec 99 "$(le 0 8)")"
+	nstep 0 "$(nrec 1 '')"
+	nstep 0 "$(nrec 3 "$(zeros 80)")"
+	nstep 0 "$(nrec 8 "$(zeros 24)")"
+	nstep 0 "$(nrec 9 "$(zeros 16)")"
+	nstep 0 "$(nrec 2 "$(zeros 80)")"
+	nstep 1 "$RECV"
+	nstep 0 "$RECV"
+	nstep 1 "$(nrec 4 "$(p_resp 0 0 0 0)")"
+	nstep 3 "$(nrec 5 "$(le 0 8)")"
+	nstep 0x40 "$(nrec 5 "$(le 0 8)")"
+	nstep 0 "$(nrec 4 "$(zeros 20)")"
+	nstep 0 "$(nrec 5 "$(zeros 4)")"
+	nstep 0 "$(nrec 1000 "$(zeros 4088)")"
+} >"$ntf/seed-malformed"
+{
+	nmode 0
+	nstep 0 "$RECV"
+	nstep 0 "$(nrec 2 "$(zeros 4089)")"
+	nstep 0 "$RECV"
+	nstep 0 "$(nrec 4 "$(p_resp 0 0 0 0)")"
+} >"$ntf/seed-oversized"
+{
+	nmode 32
+	nstep 0 "$RECV"
+	nstep 0 "$RECV"
+	nstep 0 "$RECV"
+	nstep 0x84 "$RECV"
+	nstep 0x84 "$RECV"
+	nstep 0x84 "$RECV"
+	nstep 0 "$RECV"
+	nstep 0x80 "$RECV"
+	nstep 0x04 "$RECV"
+	nstep 0 "$(nrec 2 "$(zeros 5000)")"
+	nstep 0x80 "$(nrec 4 "$(p_resp 1 3 0 0)")"
+	nstep 0x80 "$(nrec 2 "$(zeros 5000)")"
+	nstep 0 "$RECV"
+} >"$ntf/seed-agents"
+{
+	nmode 16
+	nstep 0x04 "$RECV"
+	nstep 0x08 "$RECV"
+	nstep 0x04 "$(nrec 4 "$(p_resp 0 0 0 0)")"
+	nstep 0x14 "$(nrec 4 "$(p_resp 2 0 0 0)")"
+	nstep 0x20 "$(nrec 5 "$(le 2 8)")"
+	nstep 0 "$RECV"
+	nstep 0xc0 "$RECV"
+	nstep 0x04 "$RECV"
+	nstep 0 "$(nrec 4 "$(p_resp 3 0 0 0)")"
+} >"$ntf/seed-tracer"
+nmode 0 >"$ntf/seed-empty"

@@ -145,6 +145,9 @@ START_TEST(test_empty)
 	ck_assert_ptr_null(P.listener_path);
 	ck_assert_ptr_null(P.listener_metadata);
 	ck_assert(!P.log_denied);
+	ck_assert(!P.wait_killable_recv);
+	ck_assert_int_eq(P.agent_loss, POLICY_LOSS_ENOSYS);
+	ck_assert_int_eq(P.agent_loss_errno, 0);
 	ck_assert_uint_eq(P.n_files, 1);
 	ck_assert_str_eq(P.files[0], "t.policy");
 	load_ok("# only a comment\n\n   \t\n# and another");
@@ -217,6 +220,55 @@ START_TEST(test_listener)
 }
 END_TEST
 
+/* The settings for policy agents, each alone and together. */
+START_TEST(test_agent_settings)
+{
+	static const struct {
+		const char *text;
+		enum policy_agent_loss loss;
+		int err;
+	} loss[] = {
+		{ "on-agent-loss enosys", POLICY_LOSS_ENOSYS, 0 },
+		{ "on-agent-loss kill", POLICY_LOSS_KILL, 0 },
+		{ "on-agent-loss wait\n", POLICY_LOSS_WAIT, 0 },
+		{ "on-agent-loss errno(EACCES)", POLICY_LOSS_ERRNO, EACCES },
+		{ "on-agent-loss errno ( EWOULDBLOCK ) # x", POLICY_LOSS_ERRNO,
+		  EAGAIN },
+		{ "on-agent-loss errno(1)", POLICY_LOSS_ERRNO, 1 },
+		{ "on-agent-loss errno(4095)", POLICY_LOSS_ERRNO, 4095 },
+		{ "on-agent-loss errno(0x26)", POLICY_LOSS_ERRNO, ENOSYS },
+	};
+	size_t i;
+
+	load_ok("wait-killable-recv\n");
+	ck_assert(P.wait_killable_recv);
+	ck_assert_int_eq(P.agent_loss, POLICY_LOSS_ENOSYS);
+	for (i = 0; i < sizeof(loss) / sizeof(loss[0]); i++) {
+		load_ok(loss[i].text);
+		ck_assert_msg(P.agent_loss == loss[i].loss, "%s: %d",
+			      loss[i].text, (int)P.agent_loss);
+		ck_assert_int_eq(P.agent_loss_errno, loss[i].err);
+		ck_assert(!P.wait_killable_recv);
+	}
+	load_ok("default errno(EPERM)\n"
+		"on-agent-loss kill\n"
+		"wait-killable-recv\n"
+		"mkdir, mkdirat: notify\n");
+	ck_assert(P.wait_killable_recv);
+	ck_assert_int_eq(P.agent_loss, POLICY_LOSS_KILL);
+	expect_rule(0, "mkdir", SECCOMP_RET_USER_NOTIF, 0, 4, 1);
+	expect_rule(1, "mkdirat", SECCOMP_RET_USER_NOTIF, 0, 4, 8);
+	/* the word is always the directive, never a rule's name */
+	load_fails("on-agent-loss: allow",
+		   "t.policy:1:14: expected enosys, kill, errno(N) or wait "
+		   "after on-agent-loss, found ':'");
+	/* notify is no default, whatever else the policy says */
+	load_fails("listener \"/run/a.sock\"\nread: allow\ndefault notify\n",
+		   "t.policy:3:9: notify cannot be the default action; name "
+		   "the calls an agent decides in rules");
+}
+END_TEST
+
 START_TEST(test_listener_long)
 {
 	char text[256], path[128];
@@ -250,6 +302,12 @@ expect_action(const char *action, uint32_t want)
 	ck_assert_uint_eq(P.n_rules, 1);
 	ck_assert_uint_eq(rule(0)->action, want);
 	snprintf(text, sizeof(text), "default %s\n", action);
+	if (want == SECCOMP_RET_USER_NOTIF) {
+		load_fails(text, "t.policy:1:9: notify cannot be the default "
+				 "action; name the calls an agent decides in "
+				 "rules");
+		return;
+	}
 	load_ok(text);
 	ck_assert_uint_eq(P.default_action, want);
 }
@@ -889,6 +947,7 @@ START_TEST(test_failure_leaves_policy)
 	policy_free(&P);
 	policy_init(&P);
 	P.default_action = SECCOMP_RET_LOG;
+	P.agent_loss = POLICY_LOSS_WAIT;
 	ck_assert_ptr_nonnull(policy_intern_file(&P, "earlier.json"));
 	ck_assert_int_eq(policy_add_rule(&P, &r), 0);
 	ck_assert_int_eq(policy_load_lang(&P, "t.policy",
@@ -896,6 +955,15 @@ START_TEST(test_failure_leaves_policy)
 					  "write: allow\nwrite: log\n",
 					  58, NULL, NULL, &D),
 			 -EINVAL);
+	ck_assert_int_eq(
+	    policy_load_lang(&P, "t.policy",
+			     "wait-killable-recv\non-agent-loss errno(EIO)\n"
+			     "read: allow\nread: log\n",
+			     66, NULL, NULL, &D),
+	    -EINVAL);
+	ck_assert(!P.wait_killable_recv);
+	ck_assert_int_eq(P.agent_loss, POLICY_LOSS_WAIT);
+	ck_assert_int_eq(P.agent_loss_errno, 0);
 	ck_assert_uint_eq(P.n_rules, 1);
 	ck_assert_str_eq(P.rules[0].name, "keep");
 	ck_assert_uint_eq(P.n_files, 1);
@@ -1020,6 +1088,7 @@ lang_suite(void)
 	tcase_add_test(tc, test_arch);
 	tcase_add_test(tc, test_arch_native_twice);
 	tcase_add_test(tc, test_listener);
+	tcase_add_test(tc, test_agent_settings);
 	tcase_add_test(tc, test_listener_long);
 	tcase_add_test(tc, test_actions);
 	suite_add_tcase(s, tc);

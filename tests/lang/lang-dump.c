@@ -131,6 +131,18 @@ print_policy(const struct policy *p)
 	}
 	if (p->log_denied)
 		printf("log-denied\n");
+	if (p->wait_killable_recv)
+		printf("wait-killable-recv\n");
+	/* enosys, the default, is not printed */
+	if (p->agent_loss == POLICY_LOSS_KILL) {
+		printf("on-agent-loss kill\n");
+	} else if (p->agent_loss == POLICY_LOSS_WAIT) {
+		printf("on-agent-loss wait\n");
+	} else if (p->agent_loss == POLICY_LOSS_ERRNO) {
+		printf("on-agent-loss ");
+		print_action(SECCOMP_RET_ERRNO | (uint32_t)p->agent_loss_errno);
+		printf("\n");
+	}
 	for (i = 0; i < p->n_rules; i++) {
 		r = &p->rules[i];
 		printf("%s:%u:%u: %s:", r->loc.file, r->loc.line, r->loc.col,

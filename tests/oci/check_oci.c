@@ -195,6 +195,10 @@ compare_ir(const char *file, const char *text, size_t len,
 	ck_assert_ptr_nonnull(winner);
 	ck_assert_uint_eq(p->default_action, ref->def);
 	ck_assert_int_eq(p->log_denied, ref->log);
+	ck_assert_int_eq(p->wait_killable_recv, ref->wait_killable);
+	/* OCI has no word for what follows the last agent's going */
+	ck_assert_int_eq(p->agent_loss, POLICY_LOSS_ENOSYS);
+	ck_assert_int_eq(p->agent_loss_errno, 0);
 	ck_assert_str_eq(p->listener_path ? p->listener_path : "",
 			 ref->listener_path ? ref->listener_path : "");
 	ck_assert_str_eq(p->listener_metadata ? p->listener_metadata : "",
@@ -483,6 +487,7 @@ START_TEST(test_oci_all)
 	ck_assert_uint_eq(p.arches[1], SCMP_ARCH_X86);
 	ck_assert_uint_eq(p.arches[2], SCMP_ARCH_X32);
 	ck_assert(p.log_denied);
+	ck_assert(p.wait_killable_recv);
 	ck_assert_str_eq(p.listener_path, "/run/seccomp-agent.socket");
 	ck_assert_str_eq(
 	    p.listener_metadata,
@@ -727,9 +732,13 @@ START_TEST(test_api)
 	policy_init(&p);
 	ck_assert_int_eq(policy_add_rule(&p, &keep), 0);
 	p.log_denied = true;
+	p.wait_killable_recv = true;
+	p.agent_loss = POLICY_LOSS_KILL;
 	ck_assert_int_eq(
 	    policy_load_oci(&p, NULL, one, strlen(one), NULL, NULL, NULL, &d),
 	    0);
+	ck_assert(!p.wait_killable_recv);
+	ck_assert_int_eq(p.agent_loss, POLICY_LOSS_ENOSYS);
 	ck_assert_uint_eq(p.n_rules, 1);
 	ck_assert_str_eq(p.rules[0].name, "read");
 	ck_assert_str_eq(p.rules[0].loc.file, "-");

@@ -424,12 +424,17 @@ ref_load(const char *path, const struct ref_opts *o, struct ref_profile *ret,
 					     get(m, "subArchitectures"), j)));
 		break;
 	}
+	/* runc: the flags become libseccomp's CTL_LOG and CTL_WAITKILL */
 	arr = get(sc, "flags");
-	for (i = 0; i < len(arr); i++)
-		if (!strcmp(json_object_get_string(
-				json_object_array_get_idx(arr, i)),
-			    "SECCOMP_FILTER_FLAG_LOG"))
+	for (i = 0; i < len(arr); i++) {
+		const char *flag =
+		    json_object_get_string(json_object_array_get_idx(arr, i));
+
+		if (!strcmp(flag, "SECCOMP_FILTER_FLAG_LOG"))
 			p.log = true;
+		if (!strcmp(flag, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"))
+			p.wait_killable = true;
+	}
 	if (str(sc, "listenerPath") && *str(sc, "listenerPath"))
 		p.listener_path = strdup(str(sc, "listenerPath"));
 	if (str(sc, "listenerMetadata") && *str(sc, "listenerMetadata"))

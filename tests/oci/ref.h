@@ -55,7 +55,8 @@ struct ref_profile {
 	size_t n_arches;
 	struct ref_rule *rules;
 	size_t n_rules;
-	bool log;
+	bool log;	    /* SECCOMP_FILTER_FLAG_LOG */
+	bool wait_killable; /* SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV */
 	char *listener_path, *listener_metadata;
 };
 
