@@ -9,8 +9,9 @@
 # Run as root after scripts/build.sh.  USER (default sandboxd-ci) is
 # created as a system user if it does not exist.  The build and the tests
 # are copied to a scratch directory the user can read, since the checkout
-# may sit where it cannot.  Exit status: 0 when every test passed or
-# skipped, 1 otherwise.
+# may sit where it cannot; the programs linked with libsandbox-notify find
+# its copy there through LD_LIBRARY_PATH.  Exit status: 0 when every test
+# passed or skipped, 1 otherwise.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 user=${1:-sandboxd-ci}
@@ -49,6 +50,7 @@ for t in $tests; do
 		SANDBOX_BPF="$scratch/build/sandbox-bpf" \
 		KERNEL_RUN="$scratch/build/tests/bin/kernel-run" \
 		MKFILTER="$scratch/build/tests/bin/mkfilter" \
+		LD_LIBRARY_PATH="$scratch/build/src/notify/.libs" \
 		setpriv --reuid="$user" --regid="$(id -g "$user")" --clear-groups \
 		"$scratch/src/tests/lib/run-with-timeout" $cmd) >"$scratch/out" 2>&1 ||
 		rc=$?

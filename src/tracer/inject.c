@@ -191,8 +191,10 @@ run_call(struct tracer_inject *inj, const struct arch_regs *cur, int32_t nr,
 			return end_with_status(inj, status);
 		event = status >> 16;
 		sig = WSTOPSIG(status);
+		inj->n_stops++;
 
 		if (sig == (SIGTRAP | 0x80) || event == PTRACE_EVENT_SECCOMP) {
+			inj->n_syscall_stops++;
 			r = get_info(inj->tid, &info);
 			if (r < 0)
 				return fail(inj, r);

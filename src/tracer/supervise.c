@@ -1941,8 +1941,11 @@ notif_inject_start(struct sup *s, struct task *t, struct tracer_inject *inj)
 			break;
 		}
 		s->st.stops++;
-		if (WIFSTOPPED(status) && WSTOPSIG(status) == (SIGTRAP | 0x80))
+		if (WIFSTOPPED(status) &&
+		    WSTOPSIG(status) == (SIGTRAP | 0x80)) {
+			s->st.syscall_stops++;
 			break;
+		}
 		if (!WIFSTOPPED(status)) {
 			on_status(s, tid, status);
 			return -ESRCH;
@@ -2005,6 +2008,8 @@ notif_inject_end(struct sup *s, struct task *t, struct tracer_inject *inj,
 	unsigned int i;
 	int r;
 
+	s->st.stops += inj->n_stops;
+	s->st.syscall_stops += inj->n_syscall_stops;
 	if (inj->state == TRACER_INJECT_DEAD) {
 		if (inj->have_status)
 			on_status(s, inj->tid, inj->wait_status);
@@ -3716,7 +3721,7 @@ static void
 hub_wait(struct sup *s)
 {
 	struct pollfd fds[80];
-	struct signalfd_siginfo si;
+	struct signalfd_siginfo si[16];
 	size_t n;
 	int r;
 
@@ -3732,9 +3737,10 @@ hub_wait(struct sup *s)
 	r = poll(fds, n + 1, 1000);
 	if (r <= 0)
 		return; /* EINTR: a signal to forward came first */
-	if (fds[0].revents)
-		while (read(s->sigfd, &si, sizeof(si)) == sizeof(si))
-			;
+	/* one read: SIGCHLD is a standard signal, pending at most once */
+	if (fds[0].revents && read(s->sigfd, si, sizeof(si)) < 0 &&
+	    errno != EAGAIN)
+		warnx_(s, "signalfd: %s", strerror(errno));
 	if (n > 0) {
 		r = notify_hub_dispatch(s->hub, fds + 1, n);
 		if (r < 0) {

@@ -107,6 +107,9 @@ enum tracer_inject_state {
  * @begin_op: PTRACE_SYSCALL_INFO_SECCOMP or PTRACE_SYSCALL_INFO_ENTRY: the
  *	stop the injection began in.
  * @n_calls: injected calls that reached their exit stop.
+ * @n_stops: ptrace stops the injection took, all kinds (for the
+ *	caller's counters); @n_syscall_stops: those that were syscall-entry,
+ *	-exit and seccomp stops.
  * @signals: signals that reached a signal-delivery stop during the
  *	injection, in order.  Each was suppressed (the thread was resumed
  *	without it), so it is lost unless the caller delivers it again after
@@ -139,6 +142,8 @@ struct tracer_inject {
 	enum tracer_inject_state state;
 	int begin_op;
 	unsigned int n_calls;
+	unsigned int n_stops;
+	unsigned int n_syscall_stops;
 	siginfo_t signals[TRACER_INJECT_MAX_SIGNALS];
 	unsigned int n_signals;
 	int stop_signal;
