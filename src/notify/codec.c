@@ -78,6 +78,8 @@ sbx_codec_check(const void *rec, size_t len, enum sbx_codec_dir dir,
 	want = sbx_codec_payload_size(hdr.type, dir);
 	if (want < 0)
 		return -EOPNOTSUPP;
+	if (hdr.type == SBX_MSG_ADDFD)
+		return plen >= (size_t)want ? 0 : -EBADMSG;
 	if (hdr.type != SBX_MSG_STATUS)
 		return plen == (size_t)want ? 0 : -EBADMSG;
 

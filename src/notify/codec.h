@@ -7,9 +7,12 @@
  *
  * A record is one SOCK_SEQPACKET message: a struct sbx_msg_hdr, then
  * hdr.len payload bytes, in host byte order.  Each type has one direction
- * and one payload size; only a STATUS that answers a successful READ_MEM
- * is longer, by the bytes read.  Callers read a record whole (and treat a
- * truncated one as broken) before they hand it to sbx_codec_check().
+ * and one payload size, with two exceptions: a STATUS that answers a
+ * successful READ_MEM is longer by the bytes read, and ADDFD, extensible
+ * as the ioctl's struct, may be longer (the handler checks that the extra
+ * bytes are zero, else E2BIG, as copy_struct_from_user()).  Callers read a
+ * record whole (and treat a truncated one as broken) before they hand it to
+ * sbx_codec_check().
  */
 #ifndef SANDBOXD_NOTIFY_CODEC_H
 #define SANDBOXD_NOTIFY_CODEC_H
@@ -27,7 +30,8 @@ enum sbx_codec_dir {
 
 /**
  * sbx_codec_payload_size() - the payload size of a @type record sent in
- * direction @dir: for STATUS, the size of struct sbx_status alone.
+ * direction @dir: for STATUS, the size of struct sbx_status alone; for
+ * ADDFD, the smallest.
  * Returns the size, or -1 if no such record goes that way.
  */
 long sbx_codec_payload_size(uint32_t type, enum sbx_codec_dir dir);
@@ -37,7 +41,7 @@ long sbx_codec_payload_size(uint32_t type, enum sbx_codec_dir dir);
  * @len bytes: it holds a header, the header's len is the rest of the
  * record, the type goes in direction @dir, and the payload has that
  * type's size (STATUS for a successful READ_MEM: struct sbx_status plus
- * val bytes, val at most SBX_READ_MEM_MAX).
+ * val bytes, val at most SBX_READ_MEM_MAX; ADDFD: at least its size).
  * @ret_hdr: if not NULL, receives the header, as far as @len holds one
  *	(the rest zero), even when the check fails, so that the answer can
  *	name the type.
