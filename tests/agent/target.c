@@ -27,6 +27,7 @@
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/filter.h>
 #include <linux/seccomp.h>
 
 #include "notify/sandbox-notify.h"
@@ -740,6 +742,45 @@ cmd_state(void)
 	return fails ? 1 : 0;
 }
 
+/*
+ * A thread whose own filter refuses ppoll(2): sandbox-run cannot park it
+ * there, so it waits in a ptrace stop (state t), still gets its answer,
+ * and an ADDFD for it fails with EOPNOTSUPP (sandbox-run(1), DIFFERENCES
+ * FROM KERNEL SECCOMP).  Under sandbox-run only.
+ */
+static int
+cmd_own_filter(void)
+{
+	struct sock_filter insns[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_ppoll, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { sizeof(insns) / sizeof(insns[0]), insns };
+	long r;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0) {
+		out("FAIL: seccomp: %s", strerror(errno));
+		return 1;
+	}
+	r = notify(AGENT_OP_VAL, 4242, 0, 0, 0, 0);
+	out("own-filter: answer %ld", r);
+	if (r != 4242)
+		out("FAIL: the answer did not come through");
+	r = notify(AGENT_OP_STATE, 300, 0, 0, 0, 0);
+	out("own-filter: state %c", r > 0 ? (char)r : '?');
+	if (r != 't')
+		out("FAIL: it waits in a ptrace stop (t)");
+	r = notify(AGENT_OP_ADDFD, 0, 0, 0, 0, 1);
+	out("own-filter: addfd %s", r < 0 ? errname(-r) : "an fd");
+	if (r != -EOPNOTSUPP)
+		out("FAIL: ADDFD is refused with EOPNOTSUPP");
+	return fails ? 1 : 0;
+}
+
 /* ---- one call, and losing the agent ---- */
 
 static void
@@ -1065,6 +1106,8 @@ main(int argc, char **argv)
 		return cmd_check_fd(argc, argv);
 	if (strcmp(cmd, "state") == 0)
 		return cmd_state();
+	if (strcmp(cmd, "own-filter") == 0)
+		return cmd_own_filter();
 	if (strcmp(cmd, "call") == 0)
 		return cmd_call(argc, argv);
 	if (strcmp(cmd, "loss") == 0)
