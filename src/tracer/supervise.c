@@ -177,8 +177,7 @@ struct task {
 	bool notif_parked; /* in our ppoll; else held in that stop */
 	bool intr_pending; /* our PTRACE_INTERRUPT, its stop not yet seen */
 	bool cont_due;	   /* the answer was CONTINUE: the call comes again */
-	int32_t cont_nr;
-	uint64_t cont_ip;
+	struct seccomp_data cont_sd; /* that call, to the letter */
 	const struct arch_abi *cont_abi;
 	bool held; /* held still for an fd injection; see held_status */
 	int held_status;
@@ -1442,8 +1441,7 @@ notif_answer_regs(struct sup *s, struct task *t, bool rewind)
 		if (rewind) {
 			arch_rewind_syscall(&regs, nc->abi, nc->sd.nr);
 			t->cont_due = true;
-			t->cont_nr = nc->sd.nr;
-			t->cont_ip = nc->sd.instruction_pointer;
+			t->cont_sd = nc->sd;
 			t->cont_abi = nc->abi;
 			r = arch_regs_store(t->tid, &regs);
 		} else {
@@ -1521,6 +1519,26 @@ sig_fatal(pid_t tid, int sig)
 }
 
 /*
+ * @t, answered, stopped for our wake-up (its interrupt stop, or with
+ * PTRACE_SYSCALL the park's exit stop): finish the call and let it go.
+ */
+static void
+notif_finish_woken(struct sup *s, struct task *t)
+{
+	int r;
+
+	t->intr_pending = false;
+	r = notif_answer_regs(s, t, true);
+	if (r < 0) {
+		notif_fail(s, t, r);
+		return;
+	}
+	/* held signals first: their handlers run as the call returns */
+	notif_resignal(s, t);
+	resume(s, t, 0);
+}
+
+/*
  * A stop of @t, whose call waits for an agent.  Returns true if it was
  * handled here; false to go on with the ordinary handling (the wait has
  * ended by then, or it is not ours to handle).
@@ -1548,14 +1566,7 @@ notif_on_stop(struct sup *s, struct task *t, int status)
 		 */
 		if (c.op == PTRACE_SYSCALL_INFO_EXIT && t->intr_pending &&
 		    n->state == NOTIFY_REPLIED) {
-			t->intr_pending = false;
-			r = notif_answer_regs(s, t, true);
-			if (r < 0) {
-				notif_fail(s, t, r);
-				return true;
-			}
-			notif_resignal(s, t);
-			resume(s, t, 0);
+			notif_finish_woken(s, t);
 			return true;
 		}
 		/* the park's exit stop, or the park again after a restart */
@@ -1567,19 +1578,12 @@ notif_on_stop(struct sup *s, struct task *t, int status)
 		return true;
 	}
 	if (event == PTRACE_EVENT_STOP && sig == SIGTRAP) {
-		t->intr_pending = false;
 		if (n->state != NOTIFY_REPLIED) {
+			t->intr_pending = false;
 			resume(s, t, 0); /* ppoll restarts */
 			return true;
 		}
-		r = notif_answer_regs(s, t, true);
-		if (r < 0) {
-			notif_fail(s, t, r);
-			return true;
-		}
-		/* held signals first: their handlers run as the call returns */
-		notif_resignal(s, t);
-		resume(s, t, 0);
+		notif_finish_woken(s, t);
 		return true;
 	}
 	if (event == PTRACE_EVENT_STOP) {
@@ -2808,8 +2812,12 @@ on_syscall_stop(struct sup *s, struct task *t)
 	}
 	if (t->cont_due) {
 		t->cont_due = false;
-		if (c.abi == t->cont_abi && c.sd.nr == t->cont_nr &&
-		    c.sd.instruction_pointer == t->cont_ip) {
+		/*
+		 * The same call, arguments and all: a signal handler that ran
+		 * before it, through the same libc wrapper, is judged.
+		 */
+		if (c.abi == t->cont_abi &&
+		    memcmp(&c.sd, &t->cont_sd, sizeof(c.sd)) == 0) {
 			/* an agent's CONTINUE: it runs, past our guards */
 			r = allow_call(s, t, &c, SECCOMP_RET_ALLOW, NULL);
 			if (r < 0)
