@@ -7,7 +7,7 @@
 set -eu
 
 profile=${1:-build}
-build_pkgs="build-essential autoconf automake libtool pkgconf libseccomp-dev libjson-c-dev libcap-dev libbsd-dev check"
+build_pkgs="build-essential autoconf automake libtool pkgconf libseccomp-dev libjson-c-dev libcap-dev libbsd-dev check libsystemd-dev"
 test_pkgs="$build_pkgs git mandoc python3 perl-base binutils tar gzip findutils diffutils coreutils strace procps clang libclang-rt-14-dev gperf dpkg-dev xz-utils ca-certificates util-linux crossbuild-essential-i386 gcc-aarch64-linux-gnu libc6-dev-arm64-cross systemd golang-github-containers-common"
 
 case "$profile" in

@@ -38,7 +38,7 @@ done
 
 build=${SANDBOXD_FUZZ_BUILD:-$top/build-fuzz}
 cc=${FUZZ_CC:-clang}
-harnesses=${FUZZ_HARNESSES:-"fuzz_loader fuzz_asm fuzz_policy fuzz_oci fuzz_notify"}
+harnesses=${FUZZ_HARNESSES:-"fuzz_loader fuzz_asm fuzz_policy fuzz_oci fuzz_notify fuzz_control fuzz_conf"}
 mkdir -p "$build/artifacts" || exit 2
 
 cflags="-std=gnu11 -g -O1 -fno-omit-frame-pointer -D_GNU_SOURCE \
@@ -66,20 +66,29 @@ engine=$(ls "$top"/src/bpf/*.c "$top"/src/arch/*.c)
 engine="$engine $(ls "$top"/src/policy/policy.c "$top"/src/policy/file.c \
 	"$top"/src/policy/lang.c "$top"/src/policy/consts.c "$top"/src/policy/groups.c)"
 : >"$build/config.h"
-cflags="$cflags -I$build"
+cflags="$cflags -I$build $(pkg-config --cflags libbsd-overlay)"
 # fuzz_oci's OCI loader, and the libraries it needs, after the sources
 # that use them (for --as-needed linkers).
-# fuzz_notify's agent hub.
+# fuzz_notify's agent hub; fuzz_control's control-protocol codec.
 engine="$engine $top/src/policy/oci.c $top/src/policy/jsonpos.c \
-	$top/src/notify/hub.c -ljson-c -lcap"
+	$top/src/notify/hub.c $top/src/notify/control.c \
+	$top/src/policy/conf.c -ljson-c -lcap -lbsd"
+# A harness lives in tests/fuzz, or beside the tests of what it fuzzes.
+hdir() {
+	if [ -f "$top/tests/fuzz/$1.c" ]; then
+		echo "$top/tests/fuzz"
+	else
+		echo "$top/tests/conf"
+	fi
+}
 for h in $harnesses; do
-	[ -f "$top/tests/fuzz/$h.c" ] || {
+	[ -f "$(hdir "$h")/$h.c" ] || {
 		echo "fuzz: no harness tests/fuzz/$h.c" >&2
 		exit 2
 	}
 	rm -f "$build/$h"
 	# shellcheck disable=SC2086
-	"$cc" $cflags $engine "$top/tests/fuzz/checks.c" "$top/tests/fuzz/$h.c" \
+	"$cc" $cflags $engine "$top/tests/fuzz/checks.c" "$(hdir "$h")/$h.c" \
 		-lseccomp -o "$build/$h" >"$build/$h.build.log" 2>&1 &
 done
 wait
@@ -103,7 +112,7 @@ for h in $harnesses; do
 	rm -rf "$work" "$merge"
 	mkdir -p "$work"
 	dict=
-	[ -f "$top/tests/fuzz/$h.dict" ] && dict=-dict=$top/tests/fuzz/$h.dict
+	[ -f "$(hdir "$h")/$h.dict" ] && dict=-dict=$(hdir "$h")/$h.dict
 	before=$(ls "$corpus" | wc -l)
 
 	# New finds go to $work; the checked-in corpus is only read.

@@ -15,12 +15,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
+#include <poll.h>
 #include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "arch/arch.h"
 #include "bpf/bpf.h"
+#include "notify/control.h"
 #include "policy/compile.h"
 #include "policy/policy.h"
 #include "tracer/tracer.h"
@@ -33,49 +38,57 @@
 static void
 usage(FILE *f)
 {
-	fprintf(f,
-		"Usage: " PROG " [OPTION]... [--] COMMAND [ARG]...\n"
-		"Run COMMAND and every process and thread it creates under "
-		"seccomp filters,\nenforced from user space by a ptrace "
-		"supervisor with the kernel's semantics.\n"
-		"\n"
-		"  -p, --policy FILE   enforce the .policy file FILE "
-		"(sandbox.policy(5))\n"
-		"  -P, --profile FILE  enforce the OCI, Docker or Podman "
-		"seccomp profile FILE\n"
-		"  -b, --bpf FILE      enforce the raw cBPF filter in FILE\n"
-		"  -t, --bpf-text FILE enforce the BPF text in FILE "
-		"(sandbox-bpf asm's)\n"
-		"                      these four repeat and mix; the filters "
-		"stack in the\n"
-		"                      order given, first given is oldest\n"
-		"  -s, --strict        seccomp mode 1: only read, write, exit "
-		"and sigreturn\n"
-		"  -n, --no-prefilter  stop at every system call instead of "
-		"using a kernel\n"
-		"                      prefilter for the calls always allowed\n"
-		"  -w, --wait-all      when COMMAND ends, wait for the "
-		"processes it left\n"
-		"                      behind (default: kill them)\n"
-		"  -c, --caps LIST     capabilities COMMAND keeps: names "
-		"such as cap_chown,\n"
-		"                      comma-separated, or \"none\" (default: "
-		"all it has but\n"
-		"                      cap_sys_ptrace)\n"
-		"  -l, --log FILE      write a JSON-lines event log to FILE "
-		"(\"-\": stderr)\n"
-		"  -a, --agent-socket PATH\n"
-		"                      let policy agents connect at PATH and "
-		"decide the calls\n"
-		"                      a filter sends to notify "
-		"(sandbox-notify(7))\n"
-		"  -h, --help          show this help and exit\n"
-		"  -V, --version       show the version and exit\n"
-		"\n"
-		"Exit status: COMMAND's; if it was killed by a signal, " PROG
-		" kills itself\nwith that signal.  125 if " PROG
-		" itself fails, 126 if COMMAND cannot be\nexecuted, 127 if it "
-		"is not found.  See sandbox-run(1).\n");
+	fprintf(
+	    f, "Usage: " PROG " [OPTION]... [--] COMMAND [ARG]...\n"
+	       "Run COMMAND and every process and thread it creates under "
+	       "seccomp filters,\nenforced from user space by a ptrace "
+	       "supervisor with the kernel's semantics.\n"
+	       "\n"
+	       "  -p, --policy FILE   enforce the .policy file FILE "
+	       "(sandbox.policy(5))\n"
+	       "  -P, --profile FILE  enforce the OCI, Docker or Podman "
+	       "seccomp profile FILE\n"
+	       "  -b, --bpf FILE      enforce the raw cBPF filter in FILE\n"
+	       "  -t, --bpf-text FILE enforce the BPF text in FILE "
+	       "(sandbox-bpf asm's)\n"
+	       "                      these four repeat and mix; the filters "
+	       "stack in the\n"
+	       "                      order given, first given is oldest\n"
+	       "  -s, --strict        seccomp mode 1: only read, write, exit "
+	       "and sigreturn\n"
+	       "  -n, --no-prefilter  stop at every system call instead of "
+	       "using a kernel\n"
+	       "                      prefilter for the calls always allowed\n"
+	       "  -w, --wait-all      when COMMAND ends, wait for the "
+	       "processes it left\n"
+	       "                      behind (default: kill them)\n"
+	       "  -c, --caps LIST     capabilities COMMAND keeps: names "
+	       "such as cap_chown,\n"
+	       "                      comma-separated, or \"none\" (default: "
+	       "all it has but\n"
+	       "                      cap_sys_ptrace)\n"
+	       "  -l, --log FILE      write a JSON-lines event log to FILE "
+	       "(\"-\": stderr)\n"
+	       "  -a, --agent-socket PATH\n"
+	       "                      let policy agents connect at PATH and "
+	       "decide the calls\n"
+	       "                      a filter sends to notify "
+	       "(sandbox-notify(7))\n"
+	       "  -C, --connect SOCKET\n"
+	       "                      have the sandboxd at SOCKET run COMMAND "
+	       "with our user,\n"
+	       "                      groups, cgroup, limits, stdio, folder "
+	       "and environment;\n"
+	       "                      --policy then names one of its policies, "
+	       "and the other\n"
+	       "                      filters given go on top (sandboxd(8))\n"
+	       "  -h, --help          show this help and exit\n"
+	       "  -V, --version       show the version and exit\n"
+	       "\n"
+	       "Exit status: COMMAND's; if it was killed by a signal, " PROG
+	       " kills itself\nwith that signal.  125 if " PROG
+	       " itself fails, 126 if COMMAND cannot be\nexecuted, 127 if it "
+	       "is not found.  See sandbox-run(1).\n");
 }
 
 /* One filter input, in the order given. */
@@ -306,6 +319,135 @@ parse_caps(const char *list, uint64_t *ret)
 	return r;
 }
 
+static void __attribute__((noreturn)) exit_like(int status);
+
+/* The signals a terminal or a job runner sends, which go to the target. */
+static const int forwarded[] = { SIGINT,  SIGTERM, SIGHUP,  SIGQUIT,
+				 SIGUSR1, SIGUSR2, SIGALRM, SIGWINCH };
+
+/*
+ * --connect: hand the command to sandboxd, which runs it with what the
+ * kernel says we are, then relay signals and wait for its status.
+ */
+static int
+connect_run(const char *sock, const char *policy, uint32_t flags,
+	    const struct sock_fprog *progs, size_t n_progs, char *const *argv)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct notify_ctl_msg *m = malloc(sizeof(*m));
+	size_t len = strlen(sock), i;
+	int fd = -1, sfd = -1, fds[4] = { 0, 1, 2, -1 }, r;
+	sigset_t set;
+
+	if (!m) {
+		fprintf(stderr, PROG ": out of memory\n");
+		return EXIT_FAILED;
+	}
+	if (len >= sizeof(sa.sun_path)) {
+		fprintf(stderr, PROG ": --connect: %s: the path is too long\n",
+			sock);
+		goto fail;
+	}
+	memcpy(sa.sun_path, sock, len + 1);
+	/* a closed stdio fd goes over as /dev/null */
+	for (i = 0; i < 3; i++)
+		if (fcntl((int)i, F_GETFD) < 0)
+			fds[i] = open("/dev/null", O_RDWR | O_CLOEXEC);
+	fds[3] = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fds[3] < 0) {
+		fprintf(stderr,
+			PROG ": cannot open the working directory: %s\n",
+			strerror(errno));
+		goto fail;
+	}
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		fprintf(stderr, PROG ": --connect: cannot connect to %s: %s\n",
+			sock, strerror(errno));
+		goto fail;
+	}
+	/* from here on, these signals are the target's */
+	sigemptyset(&set);
+	for (i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		sigaddset(&set, forwarded[i]);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sfd < 0) {
+		fprintf(stderr, PROG ": signalfd: %s\n", strerror(errno));
+		goto fail;
+	}
+	r = notify_ctl_request_send(fd, policy, flags, argv, environ, progs,
+				    n_progs, fds);
+	/* refused at once (another namespace): the daemon said why first */
+	if ((r == -EPIPE || r == -ECONNRESET) && notify_ctl_recv(fd, m) > 0 &&
+	    m->type == SBX_CTL_ERROR) {
+		const struct sbx_ctl_error *er = m->fixed;
+
+		fprintf(stderr, PROG ": sandboxd: %s (%s)\n", m->strings[0],
+			strerror(er->err));
+		goto fail;
+	}
+	if (r < 0) {
+		fprintf(stderr,
+			PROG ": --connect: %s: cannot send the request: "
+			     "%s\n",
+			sock, strerror(-r));
+		goto fail;
+	}
+	for (;;) {
+		struct pollfd pf[2] = { { .fd = fd, .events = POLLIN },
+					{ .fd = sfd, .events = POLLIN } };
+		struct signalfd_siginfo si;
+
+		if (poll(pf, 2, -1) < 0)
+			continue;
+		while (pf[1].revents &&
+		       read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+			struct sbx_ctl_signal sg = {
+				.signo = (int32_t)si.ssi_signo
+			};
+
+			notify_ctl_send(fd, SBX_CTL_SIGNAL, &sg, sizeof(sg),
+					NULL, 0, NULL, 0);
+		}
+		if (!pf[0].revents)
+			continue;
+		r = notify_ctl_recv(fd, m);
+		if (r == -EINTR || r == -EAGAIN)
+			continue;
+		if (r <= 0) {
+			fprintf(stderr, PROG ": --connect: %s: %s\n", sock,
+				r == 0 ? "sandboxd closed the connection"
+				       : strerror(-r));
+			goto fail;
+		}
+		switch (m->type) {
+		case SBX_CTL_STARTED:
+			break;
+		case SBX_CTL_EXIT: {
+			const struct sbx_ctl_exit *ex = m->fixed;
+
+			exit_like(ex->status);
+		}
+		case SBX_CTL_ERROR: {
+			const struct sbx_ctl_error *er = m->fixed;
+
+			fprintf(stderr, PROG ": sandboxd: %s (%s)\n",
+				m->strings[0], strerror(er->err));
+			goto fail;
+		}
+		default:
+			notify_ctl_msg_clear(m);
+			break;
+		}
+	}
+fail:
+	if (fd >= 0)
+		close(fd);
+	free(m);
+	return EXIT_FAILED;
+}
+
 /* Exit as the command did; for a signal, die of the same one. */
 static void __attribute__((noreturn)) exit_like(int status)
 {
@@ -329,6 +471,79 @@ static void __attribute__((noreturn)) exit_like(int status)
 	exit(128 + sig);
 }
 
+/*
+ * --connect: the first --policy names the daemon's policy; every other
+ * input is compiled here, as the client's own filters on top of it.
+ */
+static int
+connect_main(const char *sock, struct tracer_config *cfg, const char *log_path,
+	     struct input *inputs, size_t n_inputs, char *const *argv)
+{
+	struct sock_fprog progs[SBX_CTL_MAX_FILTERS];
+	struct agent_opts ao = { 0 };
+	const char *policy = NULL;
+	uint32_t flags = 0;
+	size_t i, n = 0;
+	int r = EXIT_FAILED;
+
+	memset(progs, 0, sizeof(progs));
+	if (cfg->strict || log_path || cfg->agent_socket || cfg->caps_given) {
+		fprintf(stderr,
+			PROG ": --connect excludes --strict, --log, "
+			     "--agent-socket and --caps: sandboxd runs the "
+			     "command without capabilities, and its event log "
+			     "is sandboxd's\n");
+		goto out;
+	}
+	/* the target keeps no capabilities: judge OCI profiles on none */
+	cfg->caps_given = true;
+	cfg->keep_caps = 0;
+	for (i = 0; i < n_inputs; i++) {
+		struct sock_filter *prog = NULL;
+		size_t len = 0;
+
+		if (inputs[i].kind == INPUT_POLICY && !policy) {
+			policy = inputs[i].path;
+			continue;
+		}
+		if (n == SBX_CTL_MAX_FILTERS) {
+			fprintf(stderr,
+				PROG ": --connect: at most %u filters "
+				     "of the client's own\n",
+				SBX_CTL_MAX_FILTERS);
+			goto out;
+		}
+		if (input_prog(&inputs[i], cfg, &ao, &prog, &len) < 0)
+			goto out;
+		progs[n].filter = prog;
+		progs[n++].len = (unsigned short)len;
+	}
+	if (!policy || !policy[0]) {
+		fprintf(stderr,
+			PROG ": --connect needs --policy NAME, one of the "
+			     "daemon's policies\n");
+		goto out;
+	}
+	if (ao.listener_path) {
+		fprintf(stderr,
+			PROG ": --connect: a filter of the client's own cannot "
+			     "name an agent listener\n");
+		goto out;
+	}
+	if (!cfg->prefilter)
+		flags |= SBX_CTL_NO_PREFILTER;
+	if (cfg->wait_all)
+		flags |= SBX_CTL_WAIT_ALL;
+	r = connect_run(sock, policy, flags, progs, n, argv);
+out:
+	for (i = 0; i < n; i++)
+		free(progs[i].filter);
+	free(ao.listener_path);
+	free(ao.listener_metadata);
+	free(inputs);
+	return r;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -343,6 +558,7 @@ main(int argc, char **argv)
 		{ "caps", required_argument, NULL, 'c' },
 		{ "log", required_argument, NULL, 'l' },
 		{ "agent-socket", required_argument, NULL, 'a' },
+		{ "connect", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -354,7 +570,7 @@ main(int argc, char **argv)
 	};
 	struct agent_opts ao = { 0 };
 	struct bpf_filter *chain = NULL;
-	const char *log_path = NULL;
+	const char *log_path = NULL, *connect_to = NULL;
 	struct input *inputs = NULL;
 	size_t n_inputs = 0, i;
 	int c, r, status = 0;
@@ -366,7 +582,7 @@ main(int argc, char **argv)
 		fprintf(stderr, PROG ": out of memory\n");
 		return EXIT_FAILED;
 	}
-	while ((c = getopt_long(argc, argv, "+:b:t:p:P:snwc:l:a:hV", opts,
+	while ((c = getopt_long(argc, argv, "+:b:t:p:P:snwc:l:a:C:hV", opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'b':
@@ -399,6 +615,9 @@ main(int argc, char **argv)
 		case 'a':
 			cfg.agent_socket = optarg;
 			break;
+		case 'C':
+			connect_to = optarg;
+			break;
 		case 'h':
 			free(inputs);
 			usage(stdout);
@@ -428,6 +647,9 @@ main(int argc, char **argv)
 				     " --help' for more information.\n");
 		return EXIT_FAILED;
 	}
+	if (connect_to)
+		return connect_main(connect_to, &cfg, log_path, inputs,
+				    n_inputs, argv + optind);
 	if (cfg.strict && n_inputs) {
 		fprintf(stderr,
 			PROG ": --strict excludes --policy, --profile, --bpf "

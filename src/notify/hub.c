@@ -1258,6 +1258,26 @@ out:
 	return r;
 }
 
+int
+notify_hub_adopt(struct notify_hub *h, int fd)
+{
+	int r;
+
+	int fl = fcntl(fd, F_GETFL);
+
+	/* an agent that does not read must not hold up the supervisor */
+	if (h->n_agents >= h->max_agents || fl < 0 ||
+	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0) {
+		r = h->n_agents >= h->max_agents ? -EMFILE : -errno;
+		close(fd);
+		return r;
+	}
+	/* the daemon checked the subscriber's namespaces: ours */
+	r = agent_add(h, fd, true, NULL);
+	agents_reap(h);
+	return r;
+}
+
 size_t
 notify_hub_pollfds(struct notify_hub *h, struct pollfd *fds, size_t max)
 {

@@ -160,6 +160,14 @@ int notify_hub_bootstrap(struct notify_hub *h, pid_t pid, int pidfd,
 			 const char *sandbox_id, const char *bundle);
 
 /**
+ * notify_hub_adopt() - make @fd, a connected SOCK_SEQPACKET channel whose
+ * other end an agent holds (handed over by sandboxd to a subscriber), an
+ * agent connection: HELLO goes first, as on accept.  Takes @fd, even on
+ * failure.  Returns 0 or -errno.
+ */
+int notify_hub_adopt(struct notify_hub *h, int fd);
+
+/**
  * notify_hub_pollfds() - the fds to poll (events set), at most @max.
  * Returns how many were written.  The set changes after every call that
  * handles input.

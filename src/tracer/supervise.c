@@ -16,6 +16,9 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <sched.h>
+#include <grp.h>
+#include <linux/close_range.h>
+#include <linux/sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -212,7 +215,9 @@ struct sup {
 	size_t n_abis;
 	struct tracer_stats st;
 	struct notify_hub *hub; /* agents, if any may come */
-	int sigfd;		/* SIGCHLD, for the event loop with agents */
+	int sigfd;		/* SIGCHLD, for the event loop that polls */
+	bool polling;		/* agents or a watched fd: poll, not block */
+	bool watching;		/* the config's watch_fd is still polled */
 	bool agents_gone;	/* the last agent left: answer at once */
 };
 
@@ -3000,7 +3005,8 @@ on_stop(struct sup *s, struct task *t, int status)
 			 * before its exec.
 			 */
 			if (t->tid == s->main_pid && !s->main_done &&
-			    s->exec_done && !s->stop_inside)
+			    s->exec_done && !s->stop_inside &&
+			    !(s->cfg->launch && s->cfg->launch->new_session))
 				stop_self(s, sig);
 			return;
 		}
@@ -3298,7 +3304,12 @@ enum {
 	STAGE_EXEC,
 	STAGE_CAPS,
 	STAGE_NNP,
-	STAGE_FILTER
+	STAGE_FILTER,
+	STAGE_SESSION,
+	STAGE_STDIO,
+	STAGE_RLIMITS,
+	STAGE_IDS,
+	STAGE_CWD,
 };
 
 struct launch_err {
@@ -3349,11 +3360,156 @@ drop_caps(const struct tracer_config *cfg)
 	return r;
 }
 
+/*
+ * The launch context's capabilities for a uid other than 0: the kept ones
+ * survive the exec only as ambient capabilities, which must be
+ * inheritable first.
+ */
+static int
+raise_ambient(const struct tracer_config *cfg)
+{
+	cap_value_t c, last = (cap_value_t)cap_max_bits() - 1;
+	cap_t caps;
+	int r = 0;
+
+	if (!cfg->keep_caps)
+		return 0;
+	caps = cap_get_proc();
+	if (!caps)
+		return -errno;
+	for (c = 0; c <= last; c++)
+		if ((cfg->keep_caps >> c) & 1)
+			cap_set_flag(caps, CAP_INHERITABLE, 1, &c, CAP_SET);
+	if (cap_set_proc(caps) < 0)
+		r = -errno;
+	cap_free(caps);
+	for (c = 0; r == 0 && c <= last; c++)
+		if (((cfg->keep_caps >> c) & 1) &&
+		    cap_set_ambient(c, CAP_SET) < 0)
+			r = -errno;
+	return r;
+}
+
+/* After a uid change with PR_SET_KEEPCAPS: effective again, as permitted. */
+static int
+caps_effective(void)
+{
+	cap_t caps = cap_get_proc();
+	cap_value_t c, last = (cap_value_t)cap_max_bits() - 1;
+	cap_flag_value_t v;
+	int r = 0;
+
+	if (!caps)
+		return -errno;
+	for (c = 0; c <= last; c++)
+		if (cap_get_flag(caps, c, CAP_PERMITTED, &v) == 0 &&
+		    v == CAP_SET)
+			cap_set_flag(caps, CAP_EFFECTIVE, 1, &c, CAP_SET);
+	if (cap_set_proc(caps) < 0)
+		r = -errno;
+	cap_free(caps);
+	return r;
+}
+
+/*
+ * Put the launcher into its launch context (struct tracer_launch), in an
+ * order that needs each privilege before it goes: session, stdio and
+ * limits as the supervisor, then the ids, then the directory as the
+ * target.  Returns 0, or a STAGE_ with *@ret_err set.
+ */
+static int
+apply_launch(const struct tracer_config *cfg, const struct tracer_launch *l,
+	     pid_t parent, int *ret_err)
+{
+	int hi[3], i, res;
+
+	if (l->new_session && setsid() < 0)
+		goto fail_session;
+	/* nothing of the supervisor's goes across the exec but 0, 1 and 2 */
+	if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		goto fail_stdio;
+	for (i = 0; i < 3; i++) {
+		hi[i] = -1;
+		if (l->stdio[i] >= 0) {
+			hi[i] = fcntl(l->stdio[i], F_DUPFD_CLOEXEC, 10);
+			if (hi[i] < 0)
+				goto fail_stdio;
+		}
+	}
+	for (i = 0; i < 3; i++)
+		if (hi[i] >= 0 && dup2(hi[i], i) < 0)
+			goto fail_stdio;
+	if (l->set_rlimits)
+		for (res = 0; res < RLIM_NLIMITS; res++)
+			if (setrlimit((__rlimit_resource_t)res,
+				      &l->rlimits[res]) < 0)
+				goto fail_rlimits;
+	if (l->set_ids) {
+		cap_value_t c, last = (cap_value_t)cap_max_bits() - 1;
+
+		/* while CAP_SETPCAP is still ours: the uid change takes it */
+		for (c = 0; c <= last; c++)
+			if (!((cfg->keep_caps >> c) & 1) &&
+			    cap_get_bound(c) == 1 && cap_drop_bound(c) < 0)
+				goto fail_ids;
+		if (cfg->keep_caps && l->uid != 0 &&
+		    prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+			goto fail_ids;
+		if (setgroups(l->n_groups, l->groups) < 0 ||
+		    setresgid(l->gid, l->gid, l->gid) < 0 ||
+		    setresuid(l->uid, l->uid, l->uid) < 0)
+			goto fail_ids;
+		/* a change of credentials clears the death signal */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(125);
+		if (cfg->keep_caps && l->uid != 0) {
+			*ret_err = -caps_effective();
+			if (*ret_err)
+				return STAGE_IDS;
+		}
+	}
+	if (l->cwd_fd >= 0 && fchdir(l->cwd_fd) < 0)
+		goto fail_cwd;
+	if (l->set_umask)
+		umask(l->umask);
+	return 0;
+fail_session:
+	*ret_err = errno;
+	return STAGE_SESSION;
+fail_stdio:
+	*ret_err = errno;
+	return STAGE_STDIO;
+fail_rlimits:
+	*ret_err = errno;
+	return STAGE_RLIMITS;
+fail_ids:
+	*ret_err = errno;
+	return STAGE_IDS;
+fail_cwd:
+	*ret_err = errno;
+	return STAGE_CWD;
+}
+
+/* The environment's PATH, as execvp(3) would see it. */
+static const char *
+env_path(char *const *envp)
+{
+	size_t i;
+
+	if (!envp)
+		return getenv("PATH");
+	for (i = 0; envp[i]; i++)
+		if (strncmp(envp[i], "PATH=", 5) == 0)
+			return envp[i] + 5;
+	return NULL;
+}
+
 /* execvp(3)'s search, done before the filter goes in */
 static int
-find_command(const char *name, char **ret)
+find_command(const char *name, const char *path, char **ret)
 {
-	const char *path = getenv("PATH"), *p, *end;
+	const char *p, *end;
 	bool denied = false;
 	struct stat st;
 
@@ -3406,19 +3562,31 @@ child_main(const struct tracer_config *cfg, int fd, int go,
 	if (n != 1)
 		_exit(125);
 	close(go);
-	r = find_command(cfg->argv[0], &path);
+	if (cfg->launch) {
+		int stage = apply_launch(cfg, cfg->launch, parent, &r);
+
+		if (stage)
+			child_fail(fd, stage, r, 125);
+	}
+	r = find_command(cfg->argv[0],
+			 env_path(cfg->launch ? cfg->launch->envp : NULL),
+			 &path);
 	if (r < 0)
 		child_fail(fd, STAGE_NOT_FOUND, -r,
 			   r == -ENOENT ? TRACER_EXIT_NOT_FOUND
 					: TRACER_EXIT_CANNOT_EXEC);
 	r = drop_caps(cfg);
+	if (r == 0 && cfg->launch && cfg->launch->set_ids &&
+	    cfg->launch->uid != 0)
+		r = raise_ambient(cfg);
 	if (r < 0)
 		child_fail(fd, STAGE_CAPS, -r, 125);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		child_fail(fd, STAGE_NNP, errno, 125);
 	if (pf && syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, pf) < 0)
 		child_fail(fd, STAGE_FILTER, errno, 125);
-	execve(path, cfg->argv, environ);
+	execve(path, cfg->argv,
+	       cfg->launch && cfg->launch->envp ? cfg->launch->envp : environ);
 	child_fail(fd, STAGE_EXEC, errno,
 		   errno == ENOENT ? TRACER_EXIT_NOT_FOUND
 				   : TRACER_EXIT_CANNOT_EXEC);
@@ -3475,11 +3643,30 @@ launch(struct sup *s, const struct sigaction *old_act)
 		r = -errno;
 		goto out;
 	}
-	pid = fork();
-	if (pid < 0) {
-		r = -errno;
-		warnx_(s, "fork: %s", strerror(errno));
-		goto out;
+	if (cfg->launch && cfg->launch->cgroup_fd >= 0) {
+		struct clone_args ca = {
+			.flags = CLONE_INTO_CGROUP,
+			.exit_signal = SIGCHLD,
+			.cgroup = (uint64_t)cfg->launch->cgroup_fd,
+		};
+
+		/* the launcher is born in the cgroup, never outside it */
+		pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+		if (pid < 0) {
+			r = -errno;
+			warnx_(s,
+			       "cannot start the command in its cgroup: "
+			       "clone3: %s",
+			       strerror(errno));
+			goto out;
+		}
+	} else {
+		pid = fork();
+		if (pid < 0) {
+			r = -errno;
+			warnx_(s, "fork: %s", strerror(errno));
+			goto out;
+		}
 	}
 	if (pid == 0) {
 		close(fds[0]);
@@ -3694,7 +3881,7 @@ hub_open(struct sup *s)
  * the command once it has been launched.
  */
 static int
-hub_start(struct sup *s)
+poll_start(struct sup *s)
 {
 	char cwd[PATH_MAX], id[64];
 	sigset_t chld;
@@ -3707,7 +3894,8 @@ hub_start(struct sup *s)
 	s->sigfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (s->sigfd < 0)
 		return -errno;
-	if (!s->cfg->listener_path)
+	s->watching = s->cfg->on_watch != NULL;
+	if (!s->hub || !s->cfg->listener_path)
 		return 0;
 	pidfd = (int)syscall(SYS_pidfd_open, s->main_pid, 0);
 	if (pidfd < 0)
@@ -3726,31 +3914,48 @@ hub_start(struct sup *s)
 }
 
 static void
-hub_wait(struct sup *s)
+poll_wait(struct sup *s)
 {
 	struct pollfd fds[80];
 	struct signalfd_siginfo si[16];
-	size_t n;
+	size_t n = 0, w;
 	int r;
 
 	fds[0].fd = s->sigfd;
 	fds[0].events = POLLIN;
 	fds[0].revents = 0;
-	n = notify_hub_pollfds(s->hub, fds + 1,
-			       sizeof(fds) / sizeof(fds[0]) - 1);
+	w = s->watching ? 1 : 0;
+	if (w) {
+		fds[1].fd = s->cfg->watch_fd;
+		fds[1].events = POLLIN;
+		fds[1].revents = 0;
+	}
+	if (s->hub)
+		n = notify_hub_pollfds(s->hub, fds + 1 + w,
+				       sizeof(fds) / sizeof(fds[0]) - 1 - w);
 	/*
 	 * A task that leads its own process and was cloned without an exit
 	 * signal sends none when it ends: look again now and then.
 	 */
-	r = poll(fds, n + 1, 1000);
+	r = poll(fds, n + 1 + w, 1000);
 	if (r <= 0)
 		return; /* EINTR: a signal to forward came first */
 	/* one read: SIGCHLD is a standard signal, pending at most once */
 	if (fds[0].revents && read(s->sigfd, si, sizeof(si)) < 0 &&
 	    errno != EAGAIN)
 		warnx_(s, "signalfd: %s", strerror(errno));
+	if (w && fds[1].revents) {
+		r = s->cfg->on_watch(s->cfg->data, s->main_pid);
+		if (r < 0) {
+			fail(s, r);
+			if (!s->err)
+				s->err = r;
+		} else if (r > 0) {
+			s->watching = false;
+		}
+	}
 	if (n > 0) {
-		r = notify_hub_dispatch(s->hub, fds + 1, n);
+		r = notify_hub_dispatch(s->hub, fds + 1 + w, n);
 		if (r < 0) {
 			warnx_(s, "agents: %s", strerror(-r));
 			fail(s, r);
@@ -3785,11 +3990,25 @@ tracer_run(const struct tracer_config *cfg, int *ret_status,
 	s->kfilter = s->prefilter || (arch_vsyscall_page() && seccomp_traces());
 	s->sigfd = -1;
 	setup_abis(s);
-	if (cfg->agent_socket || cfg->listener_path) {
+	if (cfg->agent_socket || cfg->listener_path || cfg->n_agent_fds) {
 		r = hub_open(s);
-		if (r < 0)
+		if (r < 0) {
+			for (i = 0; i < cfg->n_agent_fds; i++)
+				close(cfg->agent_fds[i]);
 			goto out;
+		}
 	}
+	for (i = 0; i < cfg->n_agent_fds; i++) {
+		r = notify_hub_adopt(s->hub, cfg->agent_fds[i]);
+		if (r < 0) {
+			warnx_(s, "cannot take an agent channel: %s",
+			       strerror(-r));
+			while (++i < cfg->n_agent_fds)
+				close(cfg->agent_fds[i]);
+			goto out;
+		}
+	}
+	s->polling = s->hub || cfg->on_watch;
 
 	/* orphans of the tree come to us, and stay in reach */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
@@ -3803,13 +4022,15 @@ tracer_run(const struct tracer_config *cfg, int *ret_status,
 	/* after the fork, so the launcher could still be seized */
 	prctl(PR_SET_DUMPABLE, 0);
 
-	if (s->hub) {
-		r = hub_start(s);
+	if (s->polling) {
+		r = poll_start(s);
 		if (r < 0) {
 			fail(s, r);
 			s->err = r;
 		}
 	}
+	if (cfg->on_launch)
+		cfg->on_launch(cfg->data, s->main_pid);
 	for (;;) {
 		pid_t tid;
 
@@ -3818,15 +4039,19 @@ tracer_run(const struct tracer_config *cfg, int *ret_status,
 			if (!s->cfg->wait_all && !s->killed_rest)
 				kill_all(s);
 		}
-		tid = waitpid(-1, &status, __WALL | (s->hub ? WNOHANG : 0));
+		tid = waitpid(-1, &status, __WALL | (s->polling ? WNOHANG : 0));
+		if (cfg->live_stats)
+			*cfg->live_stats = s->st;
 		if (tid > 0)
 			on_status(s, tid, status);
 		else if (tid == 0)
-			hub_wait(s);
+			poll_wait(s);
 		else if (errno != EINTR)
 			break; /* ECHILD: nothing left */
 	}
 	fwd_pid = 0;
+	if (cfg->live_stats)
+		*cfg->live_stats = s->st;
 	if (s->hub)
 		notify_hub_set_done(s->hub);
 	read_exec_error(s);
@@ -3842,6 +4067,21 @@ tracer_run(const struct tracer_config *cfg, int *ret_status,
 			break;
 		case STAGE_FILTER:
 			what = "cannot install the kernel prefilter for";
+			break;
+		case STAGE_SESSION:
+			what = "cannot start a session for";
+			break;
+		case STAGE_STDIO:
+			what = "cannot set up stdin, stdout and stderr for";
+			break;
+		case STAGE_RLIMITS:
+			what = "cannot set the resource limits of";
+			break;
+		case STAGE_IDS:
+			what = "cannot switch to the user and groups of";
+			break;
+		case STAGE_CWD:
+			what = "cannot enter the working directory of";
 			break;
 		default:
 			break;
@@ -3869,7 +4109,7 @@ out:
 			task_free(t);
 		}
 	notify_hub_free(s->hub);
-	if (s->hub) {
+	if (s->polling) {
 		sigset_t chld;
 
 		sigemptyset(&chld);

@@ -15,6 +15,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include <linux/filter.h>
@@ -342,6 +343,46 @@ enum tracer_agent_loss {
 };
 
 /**
+ * struct tracer_launch - who the command runs as, and with what, when
+ * that is not simply the supervisor's own context (sandboxd(8)).  The
+ * launcher applies it after the supervisor has seized it and before it
+ * looks for the command, so the search, the working directory and the
+ * exec are judged with the target's credentials.
+ * @set_ids: switch to @uid, @gid and the supplementary groups @groups
+ *	(@n_groups of them); capabilities are then those of
+ *	tracer_config.keep_caps (raised as ambient ones for a uid other than
+ *	0) and no others, bounding set included.
+ * @cgroup_fd: a cgroup2 directory to create the launcher in
+ *	(CLONE_INTO_CGROUP), or -1 for the supervisor's own.  A failure ends
+ *	the launch: the command never runs elsewhere.
+ * @set_rlimits: give the command @rlimits, every resource, soft and hard.
+ * @stdio: fds to become the command's 0, 1 and 2; -1 keeps ours.
+ * @cwd_fd: a directory to fchdir(2) to, or -1 to stay.
+ * @envp: the command's environment (and the PATH its name is searched
+ *	in), NULL-terminated; NULL for ours.
+ * @new_session: setsid(2): the command leads a session and process
+ *	group of its own, and the supervisor does not stop itself when the
+ *	command stops.
+ * @set_umask: give the command @umask.
+ */
+struct tracer_launch {
+	bool set_ids;
+	uid_t uid;
+	gid_t gid;
+	const gid_t *groups;
+	size_t n_groups;
+	int cgroup_fd;
+	bool set_rlimits;
+	struct rlimit rlimits[RLIM_NLIMITS];
+	int stdio[3];
+	int cwd_fd;
+	char *const *envp;
+	bool new_session;
+	bool set_umask;
+	mode_t umask;
+};
+
+/**
  * struct tracer_config - what to run and how.
  * @argv: the command; argv[0] is searched in $PATH as execvp(3) does.
  * @chain: the newest filter of the chain to enforce, or NULL with @strict.
@@ -363,8 +404,21 @@ enum tracer_agent_loss {
  *	fatal signal ends the wait (SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV).
  * @agent_loss, @agent_loss_errno: see enum tracer_agent_loss.
  *
- * With neither @agent_socket nor @listener_path, USER_NOTIF fails with
- * ENOSYS, as it does in the kernel for a filter without a listener.
+ * @agent_fds, @n_agent_fds: connected SOCK_SEQPACKET channels to agents
+ *	(sandbox-notify(7)), taken over by the supervisor even on failure.
+ * @launch: the command's credentials and context, or NULL for ours.
+ * @on_launch: called once the command has been seized and set going
+ *	(before its exec), with @data and its pid.
+ * @watch_fd, @on_watch: with @on_watch set, an fd the event loop also
+ *	polls; when it is readable or hung up, @on_watch(@data, main pid) runs.
+ *It returns 0 to go on, 1 to stop watching, or a negative errno to end the run:
+ *every target is killed and tracer_run() returns it.
+ * @live_stats: if not NULL, kept equal to the run's counters as they
+ *	change (shared memory that another process reads).
+ *
+ * With neither @agent_socket, @listener_path nor @agent_fds,
+ * USER_NOTIF fails with ENOSYS, as it does in the kernel for a filter
+ * without a listener.
  */
 struct tracer_config {
 	char *const *argv;
@@ -383,6 +437,14 @@ struct tracer_config {
 	bool wait_killable_recv;
 	enum tracer_agent_loss agent_loss;
 	int agent_loss_errno;
+	const int *agent_fds;
+	size_t n_agent_fds;
+	const struct tracer_launch *launch;
+	void (*on_launch)(void *data, pid_t pid);
+	int watch_fd;
+	int (*on_watch)(void *data, pid_t pid);
+	void *data;
+	struct tracer_stats *live_stats;
 };
 
 /**
@@ -427,5 +489,90 @@ int tracer_log_warning(int fd, const char *msg);
  */
 int tracer_run(const struct tracer_config *cfg, int *ret_status,
 	       struct tracer_stats *ret_stats);
+
+/* ==== The daemon =========================================================
+ *
+ * sandboxd(8): a manager process that launches targets for clients of its
+ * control socket (src/notify/control.h), or one confined service, each in
+ * a session process of its own that runs tracer_run() for it.  It runs in
+ * the calling process, which must be single-threaded; it blocks SIGCHLD,
+ * SIGTERM, SIGINT, SIGHUP and SIGQUIT and reads them from a signalfd.
+ */
+
+struct policy_conf_daemon;
+struct policy_conf_service;
+
+/**
+ * struct tracer_daemon_who - whose event an event-log line is.
+ * @id: the target's id (sandboxd --status lists it).
+ * @policy: its policy's name; @service: the service's name, or NULL.
+ * @uid: the target's uid; @pid: its pid, 0 before the launch.
+ */
+struct tracer_daemon_who {
+	uint64_t id;
+	const char *policy;
+	const char *service;
+	uid_t uid;
+	pid_t pid;
+};
+
+/**
+ * struct tracer_daemon_ops - what the daemon asks of its program.
+ * @log: a message, with a syslog(3) priority (LOG_ERR, LOG_WARNING,
+ *	LOG_INFO).
+ * @event: one line of a session's event log (sandbox-run(1) EVENT LOG),
+ *	without its newline; NULL when the configuration's log is "none".
+ *	A negative errno means the line was lost: the target is killed, as
+ *	sandbox-run ends a run whose event log fails.
+ * @notify: a state change for the service manager, in sd_notify(3)'s
+ *	"READY=1", "RELOADING=1", "STOPPING=1", "STATUS=..." words.
+ * @reload: SIGHUP: read the configuration again into *@ret (NULL: keep
+ *	the old one); returns 0 or -errno (then the old one stays).
+ */
+struct tracer_daemon_ops {
+	void (*log)(void *data, int prio, const char *msg);
+	int (*event)(void *data, const char *line,
+		     const struct tracer_daemon_who *who);
+	void (*notify)(void *data, const char *state);
+	int (*reload)(void *data, struct policy_conf_daemon **ret);
+};
+
+/**
+ * struct tracer_daemon_config - how the daemon runs.
+ * @conf: sandboxd.conf's settings; the daemon frees it (and its
+ *	replacements from @ops->reload) with policy_conf_daemon_free() and
+ *	free() when it ends.
+ * @control_fd: the listening control socket (SOCK_SEQPACKET), or -1 for
+ *	the service mode.
+ * @service_name, @service: the confined service (service mode), else
+ *	NULL.
+ * @ops, @data: see struct tracer_daemon_ops.
+ */
+struct tracer_daemon_config {
+	struct policy_conf_daemon *conf;
+	int control_fd;
+	const char *service_name;
+	const struct policy_conf_service *service;
+	const struct tracer_daemon_ops *ops;
+	void *data;
+};
+
+/**
+ * tracer_daemon_run() - run the daemon until SIGTERM or SIGINT (the
+ * launcher; then its targets get SIGTERM, and SIGKILL after the
+ * configuration's stop-timeout) or until the service ends.
+ * @ret_status: the service's wait status, or 0 for the launcher.
+ * Returns 0, or -errno when the daemon could not run: the service's
+ * policy could not be loaded, or its supervisor failed (-EPROTO).
+ */
+int tracer_daemon_run(const struct tracer_daemon_config *cfg, int *ret_status);
+
+/**
+ * tracer_daemon_check() - load and compile every policy of the policy
+ * folder (and the service's), as tracer_daemon_run() would, saying
+ * through @cfg->ops->log which fail.  Frees nothing of @cfg.
+ * Returns 0, or -EINVAL if any failed.
+ */
+int tracer_daemon_check(const struct tracer_daemon_config *cfg);
 
 #endif /* SANDBOXD_TRACER_H */
