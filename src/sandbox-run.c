@@ -326,6 +326,19 @@ static const int forwarded[] = { SIGINT,  SIGTERM, SIGHUP,  SIGQUIT,
 				 SIGUSR1, SIGUSR2, SIGALRM, SIGWINCH };
 
 /*
+ * A peer that closes with our records unread leaves ECONNRESET on the
+ * socket, which the next read reports before the records the peer sent
+ * first: read once more for those.
+ */
+static int
+recv_after_reset(int fd, struct notify_ctl_msg *m)
+{
+	int r = notify_ctl_recv(fd, m);
+
+	return r == -ECONNRESET ? notify_ctl_recv(fd, m) : r;
+}
+
+/*
  * --connect: hand the command to sandboxd, which runs it with what the
  * kernel says we are, then relay signals and wait for its status.
  */
@@ -378,8 +391,11 @@ connect_run(const char *sock, const char *policy, uint32_t flags,
 	}
 	r = notify_ctl_request_send(fd, policy, flags, argv, environ, progs,
 				    n_progs, fds);
-	/* refused at once (another namespace): the daemon said why first */
-	if ((r == -EPIPE || r == -ECONNRESET) && notify_ctl_recv(fd, m) > 0 &&
+	/*
+	 * Refused at once (another namespace): the daemon said why before
+	 * it closed, and the reset it left on the socket comes first.
+	 */
+	if ((r == -EPIPE || r == -ECONNRESET) && recv_after_reset(fd, m) > 0 &&
 	    m->type == SBX_CTL_ERROR) {
 		const struct sbx_ctl_error *er = m->fixed;
 
@@ -412,7 +428,7 @@ connect_run(const char *sock, const char *policy, uint32_t flags,
 		}
 		if (!pf[0].revents)
 			continue;
-		r = notify_ctl_recv(fd, m);
+		r = recv_after_reset(fd, m);
 		if (r == -EINTR || r == -EAGAIN)
 			continue;
 		if (r <= 0) {

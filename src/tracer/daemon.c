@@ -58,7 +58,9 @@
 /* A client that has not finished its request by then is dropped. */
 #define DAEMON_REQUEST_TIMEOUT_SEC 30
 /* Connections that have not launched yet, at most. */
-#define DAEMON_MAX_PENDING     256
+#define DAEMON_MAX_PENDING 256
+/* ...and of one uid, so that one user cannot keep the others out */
+#define DAEMON_MAX_PENDING_UID 32
 #define DAEMON_MAX_SUBSCRIBERS 64
 
 /* A compiled policy of the policy folder. */
@@ -652,6 +654,18 @@ client_identify(struct daemon *d, struct client *c, char *msg, size_t msgsz)
 	return 0;
 }
 
+static unsigned int
+pending_of(struct daemon *d, uid_t uid)
+{
+	const struct client *c;
+	unsigned int n = 0;
+
+	for (c = d->clients; c; c = c->next)
+		if (!c->subscriber && c->pidfd >= 0 && c->cred.uid == uid)
+			n++;
+	return n;
+}
+
 static void
 client_accept(struct daemon *d)
 {
@@ -680,8 +694,17 @@ client_accept(struct daemon *d)
 			      "too many connections are waiting; try again");
 		return;
 	}
-	if (client_identify(d, c, msg, sizeof(msg)) < 0)
+	if (client_identify(d, c, msg, sizeof(msg)) < 0) {
 		client_refuse(d, c, EPERM, msg);
+		return;
+	}
+	if (pending_of(d, c->cred.uid) > DAEMON_MAX_PENDING_UID) {
+		snprintf(msg, sizeof(msg),
+			 "uid %u has %u connections waiting already; try "
+			 "again",
+			 (unsigned)c->cred.uid, DAEMON_MAX_PENDING_UID);
+		client_refuse(d, c, EAGAIN, msg);
+	}
 }
 
 /* ---- sessions ---- */
@@ -1418,12 +1441,22 @@ client_subscribe(struct daemon *d, struct client *c,
 	d->n_pending--;
 	d->n_subscribers++;
 	notify_ctl_send(c->fd, SBX_CTL_OK, NULL, 0, NULL, 0, NULL, 0);
-	dlog(d, LOG_INFO, "uid %u subscribed to policy %s, uid %u",
-	     (unsigned)c->cred.uid, name, (unsigned)want);
+	if (want == (uid_t)-1)
+		dlog(d, LOG_INFO,
+		     "uid %u subscribed to policy %s, every uid's targets",
+		     (unsigned)c->cred.uid, name);
+	else
+		dlog(d, LOG_INFO,
+		     "uid %u subscribed to policy %s, uid %u's targets",
+		     (unsigned)c->cred.uid, name, (unsigned)want);
 }
 
-static void
-client_input(struct daemon *d, struct client *c, struct notify_ctl_msg *m)
+/*
+ * One record of @c.  Returns true while @c stays a pending connection
+ * that may have more to read.
+ */
+static bool
+client_record(struct daemon *d, struct client *c, struct notify_ctl_msg *m)
 {
 	const char *why = NULL;
 	char msg[300];
@@ -1431,43 +1464,53 @@ client_input(struct daemon *d, struct client *c, struct notify_ctl_msg *m)
 
 	r = notify_ctl_recv(c->fd, m);
 	if (r == -EAGAIN || r == -EINTR)
-		return;
+		return false;
 	if (r == 0) {
 		client_remove(d, c);
-		return;
+		return false;
 	}
 	if (r < 0) {
 		snprintf(msg, sizeof(msg), "bad record: %s", strerror(-r));
 		client_refuse(d, c, -r == EOPNOTSUPP ? EOPNOTSUPP : EBADMSG,
 			      msg);
-		return;
+		return false;
 	}
 	if (c->subscriber) {
 		notify_ctl_msg_clear(m);
 		client_refuse(d, c, EPROTO, "a subscription takes no records");
-		return;
+		return false;
 	}
 	if (c->req.state == 0 && m->type == SBX_CTL_STATUS) {
 		client_status(d, c);
-		return;
+		return false;
 	}
 	if (c->req.state == 0 && m->type == SBX_CTL_SUBSCRIBE) {
 		client_subscribe(d, c, m);
 		notify_ctl_msg_clear(m);
-		return;
+		return false;
 	}
 	r = notify_ctl_request_feed(&c->req, m, &why);
 	notify_ctl_msg_clear(m);
 	if (r < 0) {
 		client_refuse(d, c, -r, why ? why : strerror(-r));
-		return;
+		return false;
 	}
 	if (r == 1) {
 		if (d->stopping)
 			client_refuse(d, c, ESHUTDOWN, "sandboxd is stopping");
 		else
 			client_launch(d, c);
+		return false;
 	}
+	return true;
+}
+
+/* Every record that waits: a launch's ARG and ENV come in a burst. */
+static void
+client_input(struct daemon *d, struct client *c, struct notify_ctl_msg *m)
+{
+	while (client_record(d, c, m))
+		;
 }
 
 /* ---- the service ---- */

@@ -60,10 +60,14 @@
 #define ANS_NOTHING (1u << 3) /* we close at once: nothing is awaited */
 #define ANS_SILENT  (1u << 4) /* held open, unanswered */
 
+/*
+ * @fds: what records carry: /dev/null, but a directory in the fourth
+ * place, so that a LAUNCH that comes out valid can run.
+ */
 struct conn {
 	int fd;
 	const char *policy;
-	int devnull;
+	const int *fds;
 	uint64_t *rng;
 };
 
@@ -127,12 +131,12 @@ static void __attribute__((format(printf, 1, 2))) fail(const char *fmt, ...)
 }
 
 /*
- * Send @len bytes as one record with @n_fds copies of @fd.  A daemon
+ * Send @len bytes as one record with the first @n_fds of @fds.  A daemon
  * that has already refused and closed shows as EPIPE or ECONNRESET: the
  * caller goes on to read its answer.  Returns 0 or -errno.
  */
 static int
-send_raw(int sock, const void *buf, size_t len, int fd, size_t n_fds)
+send_raw(int sock, const void *buf, size_t len, const int *fds, size_t n_fds)
 {
 	union {
 		struct cmsghdr align;
@@ -141,15 +145,11 @@ send_raw(int sock, const void *buf, size_t len, int fd, size_t n_fds)
 	struct iovec iov = { (void *)buf, len };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 	struct cmsghdr *cm;
-	int fds[MAX_FDS_SENT];
-	size_t i;
 	ssize_t n;
 
 	if (n_fds > MAX_FDS_SENT)
 		n_fds = MAX_FDS_SENT;
 	if (n_fds) {
-		for (i = 0; i < n_fds; i++)
-			fds[i] = fd;
 		memset(&ctl, 0, sizeof(ctl));
 		mh.msg_control = ctl.buf;
 		mh.msg_controllen = CMSG_SPACE(sizeof(int) * n_fds);
@@ -179,7 +179,7 @@ send_rec(struct conn *c, uint32_t type, const void *payload, size_t len,
 	memcpy(buf, &h, sizeof(h));
 	if (len)
 		memcpy(buf + sizeof(h), payload, len);
-	r = send_raw(c->fd, buf, sizeof(h) + len, c->devnull, n_fds);
+	r = send_raw(c->fd, buf, sizeof(h) + len, c->fds, n_fds);
 	free(buf);
 	return r;
 }
@@ -240,7 +240,7 @@ case_random(struct conn *c)
 		if (h.type == SBX_CTL_SUBSCRIBE)
 			buf[0] ^= 0x80;
 	}
-	r = send_raw(c->fd, buf, len, c->devnull, rnd_below(c->rng, 3));
+	r = send_raw(c->fd, buf, len, c->fds, rnd_below(c->rng, 3));
 	free(buf);
 	return r;
 }
@@ -257,7 +257,7 @@ case_random_header(struct conn *c)
 	h.len = (uint32_t)len;
 	memcpy(buf, &h, sizeof(h));
 	rnd_fill(c->rng, buf + sizeof(h), len);
-	return send_raw(c->fd, buf, sizeof(h) + len, c->devnull,
+	return send_raw(c->fd, buf, sizeof(h) + len, c->fds,
 			rnd_below(c->rng, 6));
 }
 
@@ -267,20 +267,20 @@ case_short(struct conn *c)
 	unsigned char buf[8];
 
 	rnd_fill(c->rng, buf, sizeof(buf));
-	return send_raw(c->fd, buf, 1 + rnd_below(c->rng, 7), c->devnull, 0);
+	return send_raw(c->fd, buf, 1 + rnd_below(c->rng, 7), c->fds, 0);
 }
 
 static int
 case_zero_length(struct conn *c)
 {
 	/* no record has no bytes; the daemon may take it as the end */
-	return send_raw(c->fd, "", 0, c->devnull, 0);
+	return send_raw(c->fd, "", 0, c->fds, 0);
 }
 
 static int
 case_empty_with_fds(struct conn *c)
 {
-	return send_raw(c->fd, "", 0, c->devnull, 1 + rnd_below(c->rng, 4));
+	return send_raw(c->fd, "", 0, c->fds, 1 + rnd_below(c->rng, 4));
 }
 
 /* A header that claims more, or fewer, bytes than the record has. */
@@ -308,7 +308,7 @@ case_len_lies(struct conn *c)
 		break;
 	}
 	memcpy(buf, &h, sizeof(h));
-	return send_raw(c->fd, buf, sizeof(h) + len, c->devnull, 0);
+	return send_raw(c->fd, buf, sizeof(h) + len, c->fds, 0);
 }
 
 static int
@@ -326,7 +326,7 @@ case_len_lies_launch(struct conn *c)
 	memcpy(buf, &h, sizeof(h));
 	memcpy(buf + sizeof(h), &l, sizeof(l));
 	memcpy(buf + sizeof(h) + sizeof(l), c->policy, nl);
-	return send_raw(c->fd, buf, sizeof(h) + sizeof(l) + nl, c->devnull, 4);
+	return send_raw(c->fd, buf, sizeof(h) + sizeof(l) + nl, c->fds, 4);
 }
 
 /* Over SBX_CTL_MAX_RECORD, with a header that tells the truth. */
@@ -350,7 +350,7 @@ oversize(struct conn *c, size_t n_fds)
 	memset(buf, 'x', len);
 	memcpy(buf, &h, sizeof(h));
 	buf[len - 1] = '\0';
-	r = send_raw(c->fd, buf, len, c->devnull, n_fds);
+	r = send_raw(c->fd, buf, len, c->fds, n_fds);
 	free(buf);
 	if (r == -EMSGSIZE || r == -ENOBUFS)
 		die("cannot send a record of %zu bytes: %s (SO_SNDBUF)", len,
@@ -690,7 +690,7 @@ case_mutated(struct conn *c)
 	at = rnd_below(c->rng, len[which]);
 	rec[which][at] ^= (unsigned char)(1u << rnd_below(c->rng, 8));
 	for (i = 0; i < 4; i++)
-		TRY(send_raw(c->fd, rec[i], len[i], c->devnull, i ? 0 : 4));
+		TRY(send_raw(c->fd, rec[i], len[i], c->fds, i ? 0 : 4));
 	return 0;
 }
 
@@ -1014,7 +1014,7 @@ main(int argc, char **argv)
 	unsigned long iter;
 	double secs = 5, end;
 	struct conn c;
-	int devnull;
+	int devnull, rootdir, fds[MAX_FDS_SENT];
 
 	if (argc < 3 || argc > 4) {
 		fprintf(stderr, "Usage: " PROG " SOCKET POLICY [SECONDS]\n");
@@ -1042,8 +1042,11 @@ main(int argc, char **argv)
 	       seed, secs);
 	fflush(stdout);
 	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (devnull < 0)
-		die("/dev/null: %s", strerror(errno));
+	rootdir = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (devnull < 0 || rootdir < 0)
+		die("/dev/null, /: %s", strerror(errno));
+	for (i = 0; i < MAX_FDS_SENT; i++)
+		fds[i] = i == 3 ? rootdir : devnull;
 	signal(SIGPIPE, SIG_IGN);
 
 	end = now() + secs;
@@ -1059,7 +1062,7 @@ main(int argc, char **argv)
 			break;
 		}
 		c.policy = argv[2];
-		c.devnull = devnull;
+		c.fds = fds;
 		c.rng = &rng;
 		t.conns++;
 		r = gc->send(&c);
@@ -1119,6 +1122,7 @@ main(int argc, char **argv)
 		valid_launch(argv[1], argv[2], "kill -TERM $$", SIGTERM, m);
 	}
 	close(devnull);
+	close(rootdir);
 	free(m);
 	if (failures) {
 		fprintf(stderr, PROG ": FAIL: %d failures (seed %" PRIu64 ")\n",
