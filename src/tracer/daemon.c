@@ -114,6 +114,13 @@ struct session {
 	bool killed;
 };
 
+/* The session forked ahead of time (see "the spare session" below). */
+struct spare {
+	pid_t pid;
+	int sock;
+	struct handoff *h;
+};
+
 struct daemon {
 	const struct tracer_daemon_config *cfg;
 	struct policy_conf_daemon *conf;
@@ -134,11 +141,16 @@ struct daemon {
 	bool killed;
 	char cgroup_root[PATH_MAX]; /* the cgroup2 mount, or "" */
 	struct stat ns[4];
+	struct spare *spare;
+	struct handoff *handed;	  /* the last one's mapping, to unmap */
+	struct timespec spare_at; /* when to fork the next one */
 	int service_ready_fd;
 	bool service_done;
 	int service_status;
 	bool service_failed;
 };
+
+static void spare_drop(struct daemon *d, bool kill_it);
 
 static const char *const ns_names[4] = { "user", "mnt", "pid", "net" };
 static const char *const ns_words[4] = { "user", "mount", "pid", "network" };
@@ -809,8 +821,11 @@ sessions_reap(struct daemon *d)
 			if ((*pp)->pid == pid)
 				break;
 		s = *pp;
-		if (!s)
+		if (!s) {
+			if (d->spare && d->spare->pid == pid)
+				spare_drop(d, false);
 			continue;
+		}
 		*pp = s->next;
 		d->n_sessions--;
 		if (d->cfg->service) {
@@ -842,7 +857,8 @@ sessions_reap(struct daemon *d)
 
 /* What one launch needs, gathered by the manager before the fork. */
 struct prep {
-	struct client *client; /* NULL for a service */
+	struct client *client; /* NULL for a service, and in a spare */
+	int client_fd;	       /* its connection, or -1 */
 	const struct dpolicy *policy;
 	struct bpf_filter *chain;
 	struct tracer_launch launch;
@@ -861,6 +877,9 @@ struct prep {
 	const char *policy_name;
 };
 
+static void session_add(struct daemon *d, struct session *s, struct prep *p,
+			pid_t pid);
+
 /* The session's state, inside the session process. */
 struct sess {
 	struct daemon *d;
@@ -875,6 +894,7 @@ prep_init(struct prep *p)
 	size_t i;
 
 	memset(p, 0, sizeof(*p));
+	p->client_fd = -1;
 	p->launch.cgroup_fd = -1;
 	p->launch.cwd_fd = -1;
 	for (i = 0; i < 3; i++)
@@ -998,6 +1018,23 @@ sess_on_watch(void *data, pid_t pid)
 	return 0;
 }
 
+/*
+ * The target starts from the defaults, whatever the daemon's parent
+ * ignored: a trap on SIGINT must see the client's Ctrl-C.
+ */
+static void
+session_signals(void)
+{
+	sigset_t none;
+	int i;
+
+	for (i = 1; i < NSIG; i++)
+		if (i != SIGKILL && i != SIGSTOP)
+			signal(i, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
 static void __attribute__((noreturn))
 session_main(struct daemon *d, struct prep *p)
 {
@@ -1006,14 +1043,13 @@ session_main(struct daemon *d, struct prep *p)
 	struct sess ss = { .d = d, .p = p, .fd = -1 };
 	int keep[16 + 3 * DAEMON_MAX_SUBSCRIBERS];
 	size_t nk = 0, i;
-	sigset_t none;
 	int r, status = 0;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != d->self)
 		_exit(125);
-	if (p->client) {
-		ss.fd = p->client->fd;
+	if (p->client_fd >= 0) {
+		ss.fd = p->client_fd;
 		keep[nk++] = ss.fd;
 		/* the launch's messages reach the client, as sandbox-run's */
 		if (p->launch.stdio[2] >= 0)
@@ -1038,16 +1074,8 @@ session_main(struct daemon *d, struct prep *p)
 	keep_only(keep, nk);
 	if (fcntl(ss.fd, F_SETFL, 0) < 0 && ss.fd >= 0)
 		_exit(125);
-	/*
-	 * The target starts from the defaults, whatever the daemon's parent
-	 * ignored: a trap on SIGINT must see the client's Ctrl-C.
-	 */
-	for (i = 1; i < NSIG; i++)
-		if (i != SIGKILL && i != SIGSTOP)
-			signal((int)i, SIG_DFL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (p->client)
+	session_signals();
+	if (p->client_fd >= 0)
 		setproctitle("target %llu: uid %u, policy %s: %s",
 			     (unsigned long long)p->id, (unsigned)p->uid,
 			     p->policy_name, p->command);
@@ -1063,10 +1091,11 @@ session_main(struct daemon *d, struct prep *p)
 	cfg.prefilter = !(p->flags & SBX_CTL_NO_PREFILTER);
 	cfg.wait_all = p->flags & SBX_CTL_WAIT_ALL;
 	cfg.caps_given = true;
-	cfg.keep_caps = p->client ? 0 : d->cfg->service->keep_caps;
+	cfg.keep_caps = p->client_fd >= 0 ? 0 : d->cfg->service->keep_caps;
 	cfg.log_fd = p->log_pipe[1];
 	cfg.name = "sandboxd";
-	cfg.agent_socket = p->client ? NULL : d->cfg->service->agent_socket;
+	cfg.agent_socket =
+	    p->client_fd >= 0 ? NULL : d->cfg->service->agent_socket;
 	cfg.listener_path = pol->listener_path;
 	cfg.listener_metadata = pol->listener_metadata;
 	cfg.wait_killable_recv = pol->wait_killable_recv;
@@ -1128,6 +1157,409 @@ join_argv(char *const *argv)
 	}
 	*q = '\0';
 	return s;
+}
+
+/* ---- the spare session ----
+ *
+ * A fork costs more than anything else on the way to a launch, so one
+ * session process is forked ahead of time and waits.  A launch hands it
+ * the request through a shared mapping (struct handoff) and the fds
+ * through a socket; the next spare is forked once the launch is under
+ * way.  It has the policies of its fork, and a reload replaces it.
+ */
+
+struct handoff {
+	uint64_t id;
+	uint64_t slot;
+	uint32_t uid;
+	uint32_t gid;
+	uint32_t flags;
+	uint32_t umask;
+	uint32_t n_groups;
+	uint32_t argc;
+	uint32_t envc;
+	uint32_t n_filters;
+	uint32_t n_subs;
+	uint32_t has_cgroup;
+	uint32_t has_log;
+	uint32_t pad;
+	struct rlimit rlimits[RLIM_NLIMITS];
+	char policy[SBX_CTL_MAX_NAME + 1];
+	uint64_t data[]; /* groups, filters (length, insns), argv, envp */
+};
+
+#define HANDOFF_SIZE                                           \
+	(sizeof(struct handoff) + 65536 * sizeof(gid_t) +      \
+	 SBX_CTL_MAX_FILTERS *                                 \
+	     (8 + BPF_MAXINSNS * sizeof(struct sock_filter)) + \
+	 SBX_CTL_MAX_STRINGS + 2 * 8 * (size_t)SBX_CTL_MAX_ARGS)
+/* client, stdio, folder, cgroup, log, and three per subscriber */
+#define HANDOFF_MAX_FDS (7 + 3 * DAEMON_MAX_SUBSCRIBERS)
+
+static void
+spare_drop(struct daemon *d, bool kill_it)
+{
+	struct spare *sp = d->spare;
+
+	if (!sp)
+		return;
+	if (kill_it)
+		kill(sp->pid, SIGKILL);
+	close(sp->sock);
+	/*
+	 * Unmapping takes the other CPUs' TLBs down, the session's among
+	 * them: after a handover, later, when the next spare is forked.
+	 */
+	if (kill_it || d->handed)
+		munmap(sp->h, HANDOFF_SIZE);
+	else
+		d->handed = sp->h;
+	free(sp);
+	d->spare = NULL;
+}
+
+static void *
+handoff_put(char **at, const char *end, const void *src, size_t len)
+{
+	char *p = *at;
+
+	if ((size_t)(end - p) < len)
+		return NULL;
+	memcpy(p, src, len);
+	*at = p + ((len + 7) & ~(size_t)7);
+	if (*at > end)
+		*at = (char *)end;
+	return p;
+}
+
+/* Fill the spare's mapping with @p.  Returns 0 or -E2BIG. */
+static int
+handoff_fill(struct handoff *h, const struct prep *p,
+	     const struct notify_ctl_request *req)
+{
+	char *at = (char *)h->data, *end = (char *)h + HANDOFF_SIZE;
+	size_t i;
+
+	h->id = p->id;
+	h->slot = p->slot;
+	h->uid = p->launch.uid;
+	h->gid = p->launch.gid;
+	h->flags = p->flags;
+	h->umask = p->launch.umask;
+	h->n_groups = (uint32_t)p->launch.n_groups;
+	h->argc = (uint32_t)req->argc;
+	h->envc = (uint32_t)req->envc;
+	h->n_filters = (uint32_t)req->n_filters;
+	h->n_subs = (uint32_t)p->n_subs;
+	h->has_cgroup = p->launch.cgroup_fd >= 0;
+	h->has_log = p->log_pipe[1] >= 0;
+	memcpy(h->rlimits, p->launch.rlimits, sizeof(h->rlimits));
+	strlcpy(h->policy, p->policy_name, sizeof(h->policy));
+	if (!handoff_put(&at, end, p->launch.groups,
+			 p->launch.n_groups * sizeof(gid_t)))
+		return -E2BIG;
+	for (i = 0; i < req->n_filters; i++) {
+		uint64_t len = req->filters[i].len;
+
+		if (!handoff_put(&at, end, &len, sizeof(len)) ||
+		    !handoff_put(&at, end, req->filters[i].filter,
+				 len * sizeof(struct sock_filter)))
+			return -E2BIG;
+	}
+	for (i = 0; i < req->argc; i++)
+		if (!handoff_put(&at, end, req->argv[i],
+				 strlen(req->argv[i]) + 1))
+			return -E2BIG;
+	for (i = 0; i < req->envc; i++)
+		if (!handoff_put(&at, end, req->envp[i],
+				 strlen(req->envp[i]) + 1))
+			return -E2BIG;
+	return 0;
+}
+
+/*
+ * The spare's side: turn the mapping and the fds back into a struct prep.
+ * The manager checked all of it; what fails here fails the launch.
+ */
+static int
+handoff_take(struct daemon *d, const struct handoff *h, const int *fds,
+	     size_t n_fds, struct prep *p)
+{
+	const char *at = (const char *)h->data;
+	size_t i, k = 5;
+	char **argv, **envp;
+
+	if (n_fds != 5 + h->has_cgroup + h->has_log + 3 * (size_t)h->n_subs ||
+	    h->n_subs > DAEMON_MAX_SUBSCRIBERS)
+		return -EPROTO;
+	p->client_fd = fds[0];
+	for (i = 0; i < 3; i++)
+		p->launch.stdio[i] = fds[1 + i];
+	p->launch.cwd_fd = fds[4];
+	p->launch.cgroup_fd = h->has_cgroup ? fds[k++] : -1;
+	p->log_pipe[1] = h->has_log ? fds[k++] : -1;
+	p->n_subs = h->n_subs;
+	for (i = 0; i < h->n_subs; i++) {
+		p->sub_conn[i] = fds[k++];
+		p->sub_agent[i] = fds[k++];
+		p->hub_end[i] = fds[k++];
+	}
+	p->policy = policy_find(d, h->policy);
+	if (!p->policy)
+		return -ENOENT;
+	p->policy_name = p->policy->name;
+	p->id = h->id;
+	p->slot = (size_t)h->slot;
+	p->uid = h->uid;
+	p->flags = h->flags;
+	p->launch.set_ids = true;
+	p->launch.uid = h->uid;
+	p->launch.gid = h->gid;
+	p->launch.groups = (const gid_t *)at;
+	p->launch.n_groups = h->n_groups;
+	at += ((size_t)h->n_groups * sizeof(gid_t) + 7) & ~(size_t)7;
+	p->launch.set_rlimits = true;
+	memcpy(p->launch.rlimits, h->rlimits, sizeof(h->rlimits));
+	p->launch.set_umask = true;
+	p->launch.umask = (mode_t)h->umask;
+	p->launch.new_session = true;
+	p->chain = bpf_filter_ref(p->policy->chain);
+	for (i = 0; i < h->n_filters; i++) {
+		uint64_t len;
+		struct bpf_filter *f;
+		struct bpf_error err;
+
+		memcpy(&len, at, sizeof(len));
+		at += 8;
+		if (bpf_filter_new(p->chain, (const struct sock_filter *)at,
+				   (size_t)len, arch_cache_layout_host(), 0, &f,
+				   &err) < 0)
+			return -EINVAL;
+		bpf_filter_unref(p->chain);
+		p->chain = f;
+		at += (len * sizeof(struct sock_filter) + 7) & ~(size_t)7;
+	}
+	argv = calloc((size_t)h->argc + 1, sizeof(*argv));
+	envp = calloc((size_t)h->envc + 1, sizeof(*envp));
+	if (!argv || !envp)
+		return -ENOMEM;
+	for (i = 0; i < h->argc; i++) {
+		argv[i] = (char *)at;
+		at += (strlen(at) + 1 + 7) & ~(size_t)7;
+	}
+	for (i = 0; i < h->envc; i++) {
+		envp[i] = (char *)at;
+		at += (strlen(at) + 1 + 7) & ~(size_t)7;
+	}
+	p->argv = argv;
+	p->launch.envp = envp;
+	p->command = join_argv(argv);
+	return p->command ? 0 : -ENOMEM;
+}
+
+static void __attribute__((noreturn))
+spare_main(struct daemon *d, int sock, struct handoff *h)
+{
+	union {
+		struct cmsghdr hdr;
+		char buf[CMSG_SPACE(HANDOFF_MAX_FDS * sizeof(int))];
+	} u;
+	struct iovec iov;
+	struct msghdr mh = { 0 };
+	struct cmsghdr *cm;
+	int fds[HANDOFF_MAX_FDS], keep[1] = { sock };
+	size_t n_fds = 0;
+	struct prep p;
+	char go;
+	ssize_t n;
+	int r;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != d->self)
+		_exit(0);
+	keep_only(keep, 1);
+	session_signals();
+	setproctitle("spare session");
+	iov.iov_base = &go;
+	iov.iov_len = 1;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = u.buf;
+	mh.msg_controllen = sizeof(u.buf);
+	do
+		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n != 1 || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)))
+		_exit(0);
+	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
+		if (cm->cmsg_level == SOL_SOCKET &&
+		    cm->cmsg_type == SCM_RIGHTS) {
+			n_fds = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+			if (n_fds > HANDOFF_MAX_FDS)
+				_exit(125);
+			memcpy(fds, CMSG_DATA(cm), n_fds * sizeof(int));
+		}
+	prep_init(&p);
+	r = handoff_take(d, h, fds, n_fds, &p);
+	if (r < 0) {
+		if (n_fds)
+			notify_ctl_send_error(fds[0], -r,
+					      "the session could not take the "
+					      "launch");
+		_exit(125);
+	}
+	session_main(d, &p);
+}
+
+static void
+spare_fork(struct daemon *d)
+{
+	struct spare *sp;
+	int sv[2];
+	pid_t pid;
+
+	if (d->handed) {
+		munmap(d->handed, HANDOFF_SIZE);
+		d->handed = NULL;
+	}
+	if (d->spare || d->cfg->service || d->stopping)
+		return;
+	sp = calloc(1, sizeof(*sp));
+	if (!sp)
+		return;
+	sp->h = mmap(NULL, HANDOFF_SIZE, PROT_READ | PROT_WRITE,
+		     MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (sp->h == MAP_FAILED) {
+		free(sp);
+		return;
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		munmap(sp->h, HANDOFF_SIZE);
+		free(sp);
+		return;
+	}
+	pid = fork();
+	if (pid == 0) {
+		close(sv[0]);
+		spare_main(d, sv[1], sp->h);
+	}
+	close(sv[1]);
+	if (pid < 0) {
+		close(sv[0]);
+		munmap(sp->h, HANDOFF_SIZE);
+		free(sp);
+		return;
+	}
+	sp->pid = pid;
+	sp->sock = sv[0];
+	d->spare = sp;
+}
+
+/*
+ * Give the launch to the spare.  Returns 0, or -errno with nothing handed
+ * over, for the caller to fork a session instead.
+ */
+static int
+spare_hand(struct daemon *d, struct prep *p,
+	   const struct notify_ctl_request *req)
+{
+	union {
+		struct cmsghdr hdr;
+		char buf[CMSG_SPACE(HANDOFF_MAX_FDS * sizeof(int))];
+	} u;
+	struct spare *sp = d->spare;
+	struct msghdr mh = { 0 };
+	struct cmsghdr *cm;
+	struct session *s;
+	struct iovec iov;
+	int fds[HANDOFF_MAX_FDS];
+	size_t n = 0, i;
+	char go = 1;
+	int r;
+
+	if (!sp)
+		return -EAGAIN;
+	r = handoff_fill(sp->h, p, req);
+	if (r < 0)
+		return r;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->policy = strdup(p->policy_name);
+	s->command = strdup(p->command);
+	if (!s->policy || !s->command ||
+	    (d->cfg->ops && d->cfg->ops->event &&
+	     pipe2(p->log_pipe, O_CLOEXEC) < 0)) {
+		r = s->policy && s->command ? -errno : -ENOMEM;
+		goto fail;
+	}
+	sp->h->has_log = p->log_pipe[1] >= 0;
+	fds[n++] = p->client_fd;
+	for (i = 0; i < 3; i++)
+		fds[n++] = p->launch.stdio[i];
+	fds[n++] = p->launch.cwd_fd;
+	if (p->launch.cgroup_fd >= 0)
+		fds[n++] = p->launch.cgroup_fd;
+	if (p->log_pipe[1] >= 0)
+		fds[n++] = p->log_pipe[1];
+	for (i = 0; i < p->n_subs; i++) {
+		fds[n++] = p->sub_conn[i];
+		fds[n++] = p->sub_agent[i];
+		fds[n++] = p->hub_end[i];
+	}
+	iov.iov_base = &go;
+	iov.iov_len = 1;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = u.buf;
+	mh.msg_controllen = CMSG_SPACE(n * sizeof(int));
+	memset(u.buf, 0, sizeof(u.buf));
+	cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(n * sizeof(int));
+	memcpy(CMSG_DATA(cm), fds, n * sizeof(int));
+	if (sendmsg(sp->sock, &mh, MSG_NOSIGNAL) != 1) {
+		r = -errno;
+		close_fd(&p->log_pipe[0]);
+		close_fd(&p->log_pipe[1]);
+		/* a spare that cannot take it is no spare */
+		spare_drop(d, true);
+		goto fail;
+	}
+	session_add(d, s, p, sp->pid);
+	spare_drop(d, false);
+	/*
+	 * The next one once this launch is under way: a fork now would take
+	 * the CPU the target starts on.
+	 */
+	clock_gettime(CLOCK_MONOTONIC, &d->spare_at);
+	d->spare_at.tv_nsec += 20 * 1000000L;
+	if (d->spare_at.tv_nsec >= 1000000000L) {
+		d->spare_at.tv_sec++;
+		d->spare_at.tv_nsec -= 1000000000L;
+	}
+	return 0;
+fail:
+	free(s->policy);
+	free(s->command);
+	free(s);
+	return r;
+}
+
+/* How long the loop may wait before the next spare is due; -1: none due. */
+static int
+spare_due_ms(struct daemon *d)
+{
+	struct timespec now;
+	long ms;
+
+	if (d->spare || d->cfg->service || d->stopping)
+		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (d->spare_at.tv_sec - now.tv_sec) * 1000 +
+	     (d->spare_at.tv_nsec - now.tv_nsec) / 1000000;
+	return ms > 0 ? (int)ms : 0;
 }
 
 static int
@@ -1211,6 +1643,13 @@ session_start(struct daemon *d, struct prep *p)
 	}
 	if (pid == 0)
 		session_main(d, p);
+	session_add(d, s, p, pid);
+	return 0;
+}
+
+static void
+session_add(struct daemon *d, struct session *s, struct prep *p, pid_t pid)
+{
 	s->pid = pid;
 	s->id = p->id;
 	s->slot = p->slot;
@@ -1223,7 +1662,6 @@ session_start(struct daemon *d, struct prep *p)
 	s->next = d->sessions;
 	d->sessions = s;
 	d->n_sessions++;
-	return 0;
 }
 
 static void
@@ -1267,6 +1705,7 @@ client_launch(struct daemon *d, struct client *c)
 		return;
 	}
 	p.client = c;
+	p.client_fd = c->fd;
 	p.policy = pol;
 	p.policy_name = pol->name;
 	p.uid = c->cred.uid;
@@ -1342,7 +1781,7 @@ client_launch(struct daemon *d, struct client *c)
 	}
 	p.id = d->next_id++;
 	r = prep_subscribers(d, &p);
-	if (r == 0)
+	if (r == 0 && spare_hand(d, &p, req) < 0)
 		r = session_start(d, &p);
 	if (r < 0) {
 		d->slot_used[p.slot] = 0;
@@ -1622,6 +2061,8 @@ daemon_reload(struct daemon *d)
 	pols = policies_load(d, d->conf->policy_dir, &bad);
 	policies_free(d->policies);
 	d->policies = pols;
+	/* the spare knows the old policies: the next one the new */
+	spare_drop(d, true);
 	dlog(d, LOG_INFO, "reloaded: %zu policies from %s%s",
 	     policies_count(pols), d->conf->policy_dir,
 	     bad ? ", some left out" : "");
@@ -1637,6 +2078,7 @@ daemon_stop(struct daemon *d)
 		return;
 	d->stopping = true;
 	d->stop_deadline = time(NULL) + (time_t)d->conf->stop_timeout;
+	spare_drop(d, true);
 	dnotify(d, "STOPPING=1");
 	dlog(d, LOG_INFO, "stopping: %zu targets get SIGTERM", d->n_sessions);
 	/* the session's supervisor forwards it to its command */
@@ -1700,7 +2142,7 @@ daemon_loop(struct daemon *d)
 		struct client *c, *cnext;
 		struct session *s;
 		size_t n = 0, need, i;
-		int timeout = 1000;
+		int timeout = 1000, due;
 
 		if (d->stopping && d->n_sessions == 0)
 			break;
@@ -1758,6 +2200,13 @@ daemon_loop(struct daemon *d)
 			if (s->log_fd >= 0)
 				fds[n++] = (struct pollfd){ .fd = s->log_fd,
 							    .events = POLLIN };
+		due = spare_due_ms(d);
+		if (due == 0) {
+			spare_fork(d);
+			continue;
+		}
+		if (due > 0 && due < timeout)
+			timeout = due;
 		if (poll(fds, n, timeout) < 0) {
 			if (errno != EINTR)
 				sleep(1);
@@ -1886,6 +2335,9 @@ tracer_daemon_run(const struct tracer_daemon_config *cfg, int *ret_status)
 		*ret_status = 0;
 	}
 out:
+	spare_drop(d, true);
+	if (d->handed)
+		munmap(d->handed, HANDOFF_SIZE);
 	while (d->clients)
 		client_remove(d, d->clients);
 	while (d->sessions) {

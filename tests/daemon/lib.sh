@@ -12,6 +12,7 @@
 #   dt_start [CONF-LINE]...	start sandboxd (pid $dt_pid) with those
 #				sandboxd.conf lines too (each replaces the
 #				default of its directive); wait for its socket
+#				and its spare session
 #   dt_stop			SIGTERM it and wait (10 s at most); its exit
 #				status in $rc
 #   dt_as COMMAND [ARG]...	run COMMAND as $dt_user (gid $dt_gid,
@@ -21,6 +22,9 @@
 #				in NAME.out, NAME.err, exit status in $rc
 #   dt_wait_for FILE WHAT	wait (20 s at most) for FILE to exist
 #   dt_gone PID WHAT		wait (10 s at most) for PID to be gone
+#   dt_sessions PID		PID's children but the spare session that
+#				sandboxd forks ahead of time: "PID ARGS"
+#				a line
 #
 # $dt_sock is the control socket, $dt_events the event log (JSON lines),
 # $dt_err sandboxd's standard error, $dt_bin a folder $dt_user can read
@@ -86,6 +90,11 @@ dt_gone() {
 	done
 }
 
+dt_sessions() {
+	ps --ppid "$1" -o pid=,args= 2>/dev/null |
+		grep -v ' sandboxd: spare session *$' || true
+}
+
 dt_start() {
 	{
 		for d in "control-socket $dt_sock" "policy-dir $dt_policies" \
@@ -104,6 +113,14 @@ dt_start() {
 	"$SANDBOXD" --config "$tmpdir/sandboxd.conf" 2>>"$dt_err" &
 	dt_pid=$!
 	dt_wait_for "$dt_sock" "sandboxd's control socket"
+	# settled: the spare session is there, its fds counted
+	s_n=0
+	until ps --ppid "$dt_pid" -o args= 2>/dev/null |
+		grep -q '^sandboxd: spare session'; do
+		s_n=$((s_n + 1))
+		[ "$s_n" -le 100 ] || fail_ "sandboxd forked no spare session"
+		sleep 0.1
+	done
 }
 
 dt_stop() {
