@@ -92,7 +92,7 @@ dt_gone() {
 
 dt_sessions() {
 	ps --ppid "$1" -o pid=,args= 2>/dev/null |
-		grep -v ' sandboxd: spare session *$' || true
+		grep -v ' sandboxd: spare session' || true
 }
 
 dt_start() {
