@@ -115,6 +115,10 @@ int policy_conf_load_daemon(const char *path, const char *text, size_t len,
 /** policy_conf_daemon_defaults() - @ret with every default. */
 int policy_conf_daemon_defaults(struct policy_conf_daemon *ret);
 
+/*
+ * policy_conf_daemon_free(), policy_conf_service_free() - free what the
+ * struct holds and zero it; the struct itself is the caller's.
+ */
 void policy_conf_daemon_free(struct policy_conf_daemon *c);
 
 /**
