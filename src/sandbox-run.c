@@ -319,8 +319,6 @@ parse_caps(const char *list, uint64_t *ret)
 	return r;
 }
 
-static void __attribute__((noreturn)) exit_like(int status);
-
 /* The signals a terminal or a job runner sends, which go to the target. */
 static const int forwarded[] = { SIGINT,  SIGTERM, SIGHUP,  SIGQUIT,
 				 SIGUSR1, SIGUSR2, SIGALRM, SIGWINCH };
@@ -443,7 +441,7 @@ connect_run(const char *sock, const char *policy, uint32_t flags,
 		case SBX_CTL_EXIT: {
 			const struct sbx_ctl_exit *ex = m->fixed;
 
-			exit_like(ex->status);
+			tracer_exit_like(ex->status, EXIT_FAILED);
 		}
 		case SBX_CTL_ERROR: {
 			const struct sbx_ctl_error *er = m->fixed;
@@ -462,29 +460,6 @@ fail:
 		close(fd);
 	free(m);
 	return EXIT_FAILED;
-}
-
-/* Exit as the command did; for a signal, die of the same one. */
-static void __attribute__((noreturn)) exit_like(int status)
-{
-	struct rlimit no_core = { 0, 0 };
-	sigset_t set;
-	int sig;
-
-	if (WIFEXITED(status))
-		exit(WEXITSTATUS(status));
-	if (!WIFSIGNALED(status))
-		exit(EXIT_FAILED);
-	sig = WTERMSIG(status);
-	/* the command's core dump, if any, is the one that counts */
-	setrlimit(RLIMIT_CORE, &no_core);
-	signal(sig, SIG_DFL);
-	sigemptyset(&set);
-	sigaddset(&set, sig);
-	sigprocmask(SIG_UNBLOCK, &set, NULL);
-	raise(sig);
-	/* a signal whose default is to go on (or a stop): exit as a shell */
-	exit(128 + sig);
 }
 
 /*
@@ -710,5 +685,5 @@ main(int argc, char **argv)
 	free(ao.listener_metadata);
 	if (r < 0)
 		return EXIT_FAILED;
-	exit_like(status);
+	tracer_exit_like(status, EXIT_FAILED);
 }

@@ -431,27 +431,6 @@ out:
 	return r < 0 ? 1 : 0;
 }
 
-/* Exit as the service did; for a signal, die of the same one. */
-static void __attribute__((noreturn)) exit_like(int status)
-{
-	struct rlimit no_core = { 0, 0 };
-	sigset_t set;
-	int sig;
-
-	if (WIFEXITED(status))
-		exit(WEXITSTATUS(status));
-	if (!WIFSIGNALED(status))
-		exit(1);
-	sig = WTERMSIG(status);
-	setrlimit(RLIMIT_CORE, &no_core);
-	signal(sig, SIG_DFL);
-	sigemptyset(&set);
-	sigaddset(&set, sig);
-	sigprocmask(SIG_UNBLOCK, &set, NULL);
-	raise(sig);
-	exit(128 + sig);
-}
-
 /* Is stderr the journal's stream (systemd.exec(5), $JOURNAL_STREAM)? */
 static bool
 stderr_is_journal(void)
@@ -676,6 +655,6 @@ main(int argc, char **argv, char **envp)
 	if (r < 0)
 		return 1;
 	if (have_svc)
-		exit_like(status);
+		tracer_exit_like(status, 1);
 	return 0;
 }

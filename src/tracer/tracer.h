@@ -474,6 +474,16 @@ struct tracer_stats {
 int tracer_log_warning(int fd, const char *msg);
 
 /**
+ * tracer_exit_like() - exit as a command with wait status @status did:
+ * with its exit status, or by the same signal (no core dump of our own;
+ * the command's is the one that counts).  A signal whose default is not
+ * to end the process gives 128 + its number, as a shell reports it;
+ * another kind of status gives @fail.  For the programs' main(), which
+ * must be done with everything else.
+ */
+void tracer_exit_like(int status, int fail) __attribute__((noreturn));
+
+/**
  * tracer_run() - run and confine a command until it (and, with
  * @cfg->wait_all, every confined descendant) is gone.
  * @ret_status: the command's wait status; TRACER_EXIT_NOT_FOUND or
